@@ -1,0 +1,71 @@
+"""Answering a question about a role from the facts of its job description."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import choose_role, page_role
+from actions.knowledge import knowledge_base
+from bot import KnowledgeBaseUnavailable
+from bot.answers import role_list, topic_answer
+
+log = logging.getLogger(__name__)
+
+TOPIC_INTENT_PREFIX = "ask_"
+# The topic answered when someone only names a role ("the ML engineer one").
+DEFAULT_TOPIC = "overview"
+
+
+def topic_of(tracker: Tracker) -> Optional[str]:
+    """The topic a question asks about: `ask_salary` -> `salary`; a bare role name -> the
+    topic still waiting for a role, else the overview."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    if intent.startswith(TOPIC_INTENT_PREFIX):
+        return intent[len(TOPIC_INTENT_PREFIX):]
+    if intent == "inform_role":
+        return tracker.get_slot("pending_topic") or DEFAULT_TOPIC
+    return None
+
+
+class ActionAnswerTopic(Action):
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[EventType]:
+        kb = knowledge_base()
+        topic_key = topic_of(tracker)
+        try:
+            topic = kb.topic(topic_key) if topic_key else None
+            if topic is None:
+                log.warning("No topic in the knowledge base for intent %r",
+                            (tracker.latest_message.get("intent") or {}).get("name"))
+                dispatcher.utter_message(response="utter_default")
+                return []
+            choice = choose_role(tracker, kb)
+            events: List[EventType] = [SlotSet("page_role", page_role(tracker))]
+            if choice.unknown_mention is not None:
+                dispatcher.utter_message(response="utter_unknown_role",
+                                         mention=choice.unknown_mention,
+                                         roles=role_list(kb.roles()))
+                return events
+            if choice.role is None:
+                dispatcher.utter_message(response="utter_ask_which_role",
+                                         roles=role_list(kb.roles()))
+                return events + [SlotSet("pending_topic", topic.key)]
+            facts = kb.facts(choice.role.slug, topic.key)
+            if facts:
+                dispatcher.utter_message(text=topic_answer(choice.role, topic, facts))
+            else:
+                dispatcher.utter_message(response="utter_not_in_description",
+                                         role_title=choice.role.title,
+                                         topic_label=topic.label)
+            return events + [SlotSet("role", choice.role.slug), SlotSet("pending_topic", None)]
+        except KnowledgeBaseUnavailable as exc:
+            log.error("Knowledge base unavailable while answering: %s", exc)
+            dispatcher.utter_message(response="utter_lookup_unavailable")
+            return []

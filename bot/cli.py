@@ -1,0 +1,101 @@
+"""Command line for hiring teams and the Makefile.
+
+    python -m bot kb validate          check the knowledge files, change nothing
+    python -m bot kb load              validate, then rebuild the database in one transaction
+    python -m bot kb roles             list the roles in the database
+    python -m bot kb show ROLE [TOPIC] print a role's facts (ROLE: slug, title or alias)
+    python -m bot nlp build OUT_DIR    build the spaCy pipeline Rasa loads
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from bot.answers import topic_answer
+from bot.db import display_url
+from bot.errors import KnowledgeBaseError
+from bot.jobfiles import read_knowledge
+from bot.kb import KnowledgeBase
+from bot.loader import load_knowledge
+from bot.settings import knowledge_dir
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="database URL (default: KB_DATABASE_URL or var/knowledge.sqlite)")
+    parser.add_argument("--knowledge", type=Path, help="knowledge folder (default: knowledge/)")
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    kb = groups.add_parser("kb", help="the knowledge base").add_subparsers(dest="command", required=True)
+    kb.add_parser("validate", help="check the knowledge files, change nothing")
+    kb.add_parser("load", help="validate and rebuild the database")
+    kb.add_parser("roles", help="list the roles")
+    show = kb.add_parser("show", help="print a role's facts as the bot says them")
+    show.add_argument("role", help="slug, title or any alias")
+    show.add_argument("topic", nargs="?", help="one topic (default: all)")
+    show.add_argument("--quotes", action="store_true", help="also print each fact's source quote")
+
+    nlp = groups.add_parser("nlp", help="the spaCy pipeline").add_subparsers(dest="command", required=True)
+    build = nlp.add_parser("build", help="build the spaCy pipeline from the database")
+    build.add_argument("out_dir", type=Path)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KnowledgeBaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    directory = args.knowledge or knowledge_dir()
+    if (args.group, args.command) == ("kb", "validate"):
+        knowledge = read_knowledge(directory)
+        facts = sum(len(f) for job in knowledge.jobs for f in job.topics.values())
+        print(f"ok: {len(knowledge.jobs)} role(s), {facts} facts, every quote found in its source")
+        return 0
+    if (args.group, args.command) == ("kb", "load"):
+        report = load_knowledge(directory, args.db)
+        print(f"loaded {report.roles} role(s) and {report.facts} facts into {display_url(report.url)}")
+        return 0
+
+    kb = KnowledgeBase(args.db)
+    if (args.group, args.command) == ("kb", "roles"):
+        for role in kb.roles():
+            print(f"{role.slug}\t{role.title}\t(also: {', '.join(role.names[1:]) or '-'})")
+        return 0
+    if (args.group, args.command) == ("kb", "show"):
+        role = kb.role(args.role) or kb.resolve_role(args.role)
+        if role is None:
+            print(f"error: no role matches {args.role!r}", file=sys.stderr)
+            return 1
+        profile = kb.profile(role.slug)
+        topics = [t for t in kb.topics() if args.topic in (None, t.key)]
+        if args.topic and not topics:
+            print(f"error: unknown topic {args.topic!r}", file=sys.stderr)
+            return 1
+        print(f"# {role.title} ({role.slug}), source: {role.source}\n")
+        for topic in topics:
+            facts = profile.get(topic.key, [])
+            print(f"## {topic.heading} [{topic.key}]")
+            print(topic_answer(role, topic, facts) if facts else "(the job description does not say)")
+            if args.quotes:
+                for fact in facts:
+                    print(f'    quote: "{fact.quote}"')
+            print()
+        return 0
+    if (args.group, args.command) == ("nlp", "build"):
+        from bot.nlp import save_pipeline  # spaCy is slow to import; only here
+
+        kb.check()
+        roles = kb.roles()
+        out = save_pipeline(roles, args.out_dir.resolve())
+        print(f"built spaCy pipeline for {len(roles)} role(s) in {out}")
+        return 0
+    raise AssertionError(f"unhandled command {args.group} {args.command}")

@@ -1,0 +1,353 @@
+"""Reading and validating the human-edited knowledge files (topics.yml, jobs/*.yml).
+
+Every problem is reported with its file, line and field, and all problems of all files
+are collected before anything is loaded, so a hiring team fixes them in one pass.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from bot.errors import JobFileError, Problem
+from bot.names import normalize
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TOPIC_FORMATS = ("list", "paragraph")
+# Figures a text may only state when its quote states them too.
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty"
+).split()
+_FIGURE = re.compile(r"\d[\d,.]*\d|\d|\b(?:%s)\b" % "|".join(_NUMBER_WORDS), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    key: str
+    position: int
+    label: str
+    heading: str
+    intro: Optional[str]
+    format: str
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    text: str
+    quote: str
+    label: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    path: Path
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    path: Path
+    slug: str
+    title: str
+    aliases: Tuple[str, ...]
+    source: SourceDoc
+    summary: FactSpec
+    topics: Dict[str, List[FactSpec]] = field(default_factory=dict)
+
+    @property
+    def names(self) -> Tuple[str, ...]:
+        """The title first, then the aliases: every name the role answers to."""
+        return (self.title, *self.aliases)
+
+
+def squash(text: str) -> str:
+    """Collapse runs of white space, as YAML folding and line wrapping produce them."""
+    return " ".join(text.split())
+
+
+class _Collector:
+    """Collects problems of one file, with line numbers taken from the YAML nodes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: List[Problem] = []
+
+    def add(self, node: Any, key: Any, field_path: str, message: str, at_key: bool = False) -> None:
+        """Record a problem at node[key]'s value (or at the key itself when at_key)."""
+        self.problems.append(Problem(self.path, _line_of(node, key, at_key), field_path, message))
+
+    def text(self, node: Any, key: str, field_path: str, required: bool = True) -> Optional[str]:
+        """A non-empty string at node[key], or None after recording why not."""
+        if not isinstance(node, dict) or key not in node or node[key] is None:
+            if required:
+                self.add(node, None, field_path, "is missing")
+            return None
+        value = node[key]
+        if not isinstance(value, str) or not value.strip():
+            self.add(node, key, field_path, f"must be non-empty text, got {_describe(value)}")
+            return None
+        return squash(value)
+
+    def mapping(self, node: Any, key: str, field_path: str) -> Optional[dict]:
+        if not isinstance(node, dict) or key not in node:
+            self.add(node, None, field_path, "is missing")
+            return None
+        value = node[key]
+        if not isinstance(value, dict):
+            self.add(node, key, field_path, f"must be a mapping, got {_describe(value)}")
+            return None
+        return value
+
+    def unknown_keys(self, node: dict, allowed: Sequence[str], prefix: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.add(node, key, _join(prefix, str(key)),
+                         f"unknown field (allowed: {', '.join(allowed)})", at_key=True)
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _line_of(node: Any, key: Any, at_key: bool = False) -> Optional[int]:
+    """The 1-based line of node[key]'s value, of the key itself, or of node, in its file."""
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None
+    try:
+        if key is None:
+            return lc.line + 1
+        if isinstance(node, list):
+            return lc.item(key)[0] + 1
+        if at_key or node.get(key) is None:
+            return lc.key(key)[0] + 1
+        return lc.value(key)[0] + 1
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return lc.line + 1
+
+
+def _read_yaml(path: Path, problems: List[Problem]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path, None, "", f"is not UTF-8 text ({exc.reason})"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(path, None, "", f"cannot be read ({exc.strerror})"))
+        return None
+    try:
+        return YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problems.append(Problem(path, line, "", f"is not valid YAML: {exc.problem or exc.context}"))
+    except YAMLError as exc:
+        problems.append(Problem(path, None, "", f"is not valid YAML: {exc}"))
+    return None
+
+
+def read_topics(path: Path) -> Tuple[List[TopicSpec], List[Problem]]:
+    """Parse topics.yml into topic specs (valid ones only), with the problems found."""
+    problems: List[Problem] = []
+    data = _read_yaml(path, problems)
+    if data is None:
+        return [], problems or [Problem(path, None, "", "is empty")]
+    check = _Collector(path)
+    specs: List[TopicSpec] = []
+    if not isinstance(data, dict):
+        check.add(data, None, "", "must be a mapping with a 'topics' field")
+        return [], check.problems
+    check.unknown_keys(data, ["topics"], "")
+    entries = check.mapping(data, "topics", "topics") or {}
+    for position, (key, entry) in enumerate(entries.items()):
+        where = f"topics.{key}"
+        if not isinstance(key, str) or not re.match(r"^[a-z][a-z0-9_]*$", key):
+            check.add(entries, key, where, "topic keys are lower_snake_case words", at_key=True)
+            continue
+        if not isinstance(entry, dict):
+            check.add(entries, key, where, f"must be a mapping, got {_describe(entry)}")
+            continue
+        check.unknown_keys(entry, ["label", "heading", "intro", "format"], where)
+        label = check.text(entry, "label", f"{where}.label")
+        heading = check.text(entry, "heading", f"{where}.heading")
+        intro = check.text(entry, "intro", f"{where}.intro", required=False)
+        fmt = check.text(entry, "format", f"{where}.format")
+        if fmt is not None and fmt not in TOPIC_FORMATS:
+            check.add(entry, "format", f"{where}.format",
+                      f"must be one of {', '.join(TOPIC_FORMATS)}, got {fmt!r}")
+            fmt = None
+        if intro is not None:
+            try:
+                intro.format(title="x")
+            except (KeyError, IndexError, ValueError):
+                check.add(entry, "intro", f"{where}.intro",
+                          "may only use the placeholder {title}")
+                intro = None
+        if label and heading and fmt:
+            specs.append(TopicSpec(key, position, label, heading, intro, fmt))
+    return specs, problems + check.problems
+
+
+def read_job(path: Path, topic_keys: Sequence[str]) -> Tuple[Optional[JobSpec], List[Problem]]:
+    """Parse and check one job file; returns the spec only when it has no problem."""
+    problems: List[Problem] = []
+    data = _read_yaml(path, problems)
+    if problems:
+        return None, problems
+    check = _Collector(path)
+    if not isinstance(data, dict):
+        check.add(data, None, "", "must be a mapping (see docs/knowledge-base.md)")
+        return None, check.problems
+    check.unknown_keys(data, ["slug", "title", "source", "aliases", "summary", "topics"], "")
+
+    slug = check.text(data, "slug", "slug")
+    if slug is not None and not SLUG_PATTERN.match(slug):
+        check.add(data, "slug", "slug", "must be lower-case words joined by hyphens")
+    elif slug is not None and slug != path.stem:
+        check.add(data, "slug", "slug", f"must match the file name ({path.stem!r})")
+    title = check.text(data, "title", "title")
+
+    source: Optional[SourceDoc] = None
+    source_ref = check.text(data, "source", "source")
+    if source_ref is not None:
+        source_path = (path.parent / source_ref).resolve()
+        try:
+            source = SourceDoc(source_path, source_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            check.add(data, "source", "source", f"cannot read {source_path}: {reason}")
+
+    aliases: List[str] = []
+    raw_aliases = data.get("aliases") or []
+    if not isinstance(raw_aliases, list):
+        check.add(data, "aliases", "aliases", f"must be a list, got {_describe(raw_aliases)}")
+    else:
+        for i, alias in enumerate(raw_aliases):
+            if not isinstance(alias, str) or not normalize(alias):
+                check.add(raw_aliases, i, f"aliases[{i}]", f"must be a name, got {_describe(alias)}")
+            else:
+                aliases.append(squash(alias))
+
+    summary = None
+    summary_node = check.mapping(data, "summary", "summary")
+    if summary_node is not None:
+        summary = _read_fact(check, summary_node, "summary", source)
+
+    topics: Dict[str, List[FactSpec]] = {}
+    topic_nodes = check.mapping(data, "topics", "topics") or {}
+    for key, entries in topic_nodes.items():
+        where = f"topics.{key}"
+        if key not in topic_keys:
+            check.add(topic_nodes, key, where,
+                      f"unknown topic (known topics: {', '.join(topic_keys)}; add new ones to topics.yml)",
+                      at_key=True)
+            continue
+        if not isinstance(entries, list) or not entries:
+            check.add(topic_nodes, key, where, "must be a non-empty list of facts")
+            continue
+        facts = [_read_fact(check, entry, f"{where}[{i}]", source, entries, i)
+                 for i, entry in enumerate(entries)]
+        topics[key] = [f for f in facts if f is not None]
+
+    if check.problems or slug is None or title is None or source is None or summary is None:
+        return None, check.problems
+    return JobSpec(path, slug, title, tuple(aliases), source, summary, topics), []
+
+
+def _read_fact(check: _Collector, node: Any, where: str, source: Optional[SourceDoc],
+               parent: Any = None, index: Optional[int] = None) -> Optional[FactSpec]:
+    if not isinstance(node, dict):
+        check.add(parent if parent is not None else node, index, where,
+                  f"must be a mapping with text and quote, got {_describe(node)}")
+        return None
+    check.unknown_keys(node, ["text", "quote", "label"], where)
+    text = check.text(node, "text", f"{where}.text")
+    quote = check.text(node, "quote", f"{where}.quote")
+    label = check.text(node, "label", f"{where}.label", required=False)
+    if quote is not None and source is not None and quote not in squash(source.text):
+        check.add(node, "quote", f"{where}.quote",
+                  f"does not occur in the source document {source.path.name} "
+                  "(quotes must be copied exactly)")
+        return None
+    if text is not None and quote is not None:
+        stated = {m.lower() for m in _FIGURE.findall(quote)}
+        invented = [m for m in _FIGURE.findall(text) if m.lower() not in stated]
+        if invented:
+            check.add(node, "text", f"{where}.text",
+                      f"states {', '.join(repr(m) for m in invented)}, which its quote does not")
+            return None
+    if text is None or quote is None:
+        return None
+    return FactSpec(text=text, quote=quote, label=label)
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything the knowledge files say, validated and ready to load."""
+
+    topics: List[TopicSpec]
+    jobs: List[JobSpec]
+
+
+def read_knowledge(knowledge_dir: Path) -> Knowledge:
+    """Read topics.yml and every jobs/*.yml; raise JobFileError listing all problems."""
+    topics_path = knowledge_dir / "topics.yml"
+    topics, problems = read_topics(topics_path)
+    # Check job files against every topic topics.yml names, even one with a problem of
+    # its own, so one mistake there is reported once, not once per job file.
+    topic_keys = [t.key for t in topics] + sorted(
+        {p.field.split(".")[1] for p in problems if p.field.startswith("topics.")}
+        - {t.key for t in topics})
+    job_paths = sorted((knowledge_dir / "jobs").glob("*.yml")) + sorted(
+        (knowledge_dir / "jobs").glob("*.yaml"))
+    if not job_paths:
+        problems.append(Problem(knowledge_dir / "jobs", None, "", "holds no job file (*.yml)"))
+    jobs: List[JobSpec] = []
+    for path in job_paths:
+        job, job_problems = read_job(path, topic_keys)
+        problems.extend(job_problems)
+        if job is not None:
+            jobs.append(job)
+    problems.extend(_cross_file_problems(jobs))
+    if problems:
+        raise JobFileError(problems)
+    return Knowledge(topics, jobs)
+
+
+def _cross_file_problems(jobs: Sequence[JobSpec]) -> List[Problem]:
+    """Two roles may not share a slug or a name, or users could not tell them apart."""
+    problems: List[Problem] = []
+    owner: Dict[str, JobSpec] = {}
+    for job in jobs:
+        seen_in_job = set()
+        for name in job.names:
+            key = normalize(name)
+            if key in seen_in_job:
+                continue
+            seen_in_job.add(key)
+            other = owner.get(key)
+            if other is not None:
+                problems.append(Problem(job.path, None, "aliases",
+                                        f"name {name!r} is also a name of {other.slug} ({other.path})"))
+            else:
+                owner[key] = job
+    return problems

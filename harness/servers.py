@@ -1,0 +1,154 @@
+"""Start the real action server and Rasa server as subprocesses, on free ports.
+
+Used by the end-to-end tests (once per session) and by the benchmark scripts, so both
+measure exactly what `make run` starts.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_MODEL = ROOT / "models" / "recruiting-bot.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def base_env(**overrides: str) -> Dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "PYTHONPATH": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "RECRUITING_SPACY_MODEL": str(ROOT / "models" / "spacy-pipeline"),
+    })
+    env.update(overrides)
+    return env
+
+
+def wait_until(url: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited ({process.returncode}):\n{tail(log)}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url}: not up after {seconds} s:\n{tail(log)}")
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@dataclass
+class Server:
+    name: str
+    command: List[str]
+    env: Dict[str, str]
+    health_url: str
+    log: Path
+    startup_seconds: float
+    process: Optional[subprocess.Popen] = None
+
+    def start(self) -> "Server":
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.log.open("ab")
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=handle,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        handle.close()
+        wait_until(self.health_url, self.process, self.log, self.startup_seconds)
+        return self
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+@dataclass
+class Bot:
+    """The action server and the Rasa server of one bot, on their own ports."""
+
+    work_dir: Path
+    kb_url: str
+    model: Path = DEFAULT_MODEL
+    credentials: Path = ROOT / "credentials.yml"
+    extra_env: Dict[str, str] = field(default_factory=dict)
+    rasa_args: List[str] = field(default_factory=list)
+    action_port: int = field(default_factory=free_port)
+    rasa_port: int = field(default_factory=free_port)
+
+    def __post_init__(self) -> None:
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        endpoints = self.work_dir / "endpoints.yml"
+        endpoints.write_text(
+            f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n")
+        env = base_env(KB_DATABASE_URL=self.kb_url, **self.extra_env)
+        self.actions = Server(
+            "action server", [PYTHON, "-m", "actions", "--port", str(self.action_port)], env,
+            f"http://127.0.0.1:{self.action_port}/health", self.work_dir / "actions.log", 60)
+        self.rasa = Server(
+            "Rasa server",
+            [PYTHON, "-m", "rasa_ext", "run", "--model", str(self.model), "--interface",
+             "127.0.0.1", "--port", str(self.rasa_port), "--credentials", str(self.credentials),
+             "--endpoints", str(endpoints), *self.rasa_args],
+            env, f"http://127.0.0.1:{self.rasa_port}/", self.work_dir / "rasa.log", 300)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self) -> "Bot":
+        self.actions.start()
+        self.rasa.start()
+        return self
+
+    def stop(self) -> None:
+        self.rasa.stop()
+        self.actions.stop()
+
+    def restart_actions(self, **env: str) -> None:
+        """Restart the action server, with some environment changed (e.g. KB_DATABASE_URL)."""
+        self.actions.stop()
+        self.actions.env = {**self.actions.env, **env}
+        self.actions.start()
+
+    def say(self, sender: str, message: object, timeout: float = 60) -> List[dict]:
+        """Send one message over the REST channel; the bot's replies."""
+        response = requests.post(f"{self.url}/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": message}, timeout=timeout)
+        response.raise_for_status()
+        return response.json()
+
+    def reply_text(self, sender: str, message: object) -> str:
+        return "\n".join(r.get("text", "") for r in self.say(sender, message))

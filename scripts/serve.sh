@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server (REST channel on), wait until both answer,
+# say where to talk to the bot, and stop both on Ctrl-C. `--shell`: chat in the terminal.
+# Ports and hosts come from the environment (defaults below). Run through `make run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+ACTION_PORT=${ACTION_SERVER_PORT:-5055}
+RASA_PORT=${RASA_PORT:-5005}
+RASA_HOST=${RASA_HOST:-127.0.0.1}
+MODEL=${RASA_MODEL:-models/recruiting-bot.tar.gz}
+LOG_DIR=${LOG_DIR:-var/log}
+mkdir -p "$LOG_DIR"
+
+pids=()
+stop() { trap - EXIT INT TERM; [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop EXIT INT TERM
+
+for port in "$ACTION_PORT" "$RASA_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "error: port $port is already in use (another bot running?); stop it or set ACTION_SERVER_PORT / RASA_PORT" >&2
+    exit 1
+  fi
+done
+
+echo "Starting the action server on port $ACTION_PORT (log: $LOG_DIR/actions.log)"
+"$PY" -m actions --port "$ACTION_PORT" >"$LOG_DIR/actions.log" 2>&1 &
+pids+=($!)
+
+wait_for() {  # url, name, seconds
+  local deadline=$((SECONDS + $3))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || { echo "error: the $2 stopped; see $LOG_DIR" >&2; tail -n 20 "$LOG_DIR"/*.log >&2; exit 1; }
+    done
+    [ $SECONDS -lt $deadline ] || { echo "error: the $2 did not start within $3 s; see $LOG_DIR" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 60
+
+if [ "${1:-}" = "--shell" ]; then
+  .venv/bin/python -m rasa_ext shell --model "$MODEL" --endpoints endpoints.yml
+  exit
+fi
+
+echo "Starting the Rasa server on port $RASA_PORT (log: $LOG_DIR/rasa.log)"
+.venv/bin/python -m rasa_ext run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml >"$LOG_DIR/rasa.log" 2>&1 &
+pids+=($!)
+# Rasa loads the model before it accepts connections: once it answers, it is ready.
+wait_for "http://127.0.0.1:$RASA_PORT/" "Rasa server" 300
+
+cat <<MSG
+
+The recruiting bot is running.
+  REST:   curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
+            -H 'Content-Type: application/json' -d '{"sender": "me", "message": "what does it pay?"}'
+  Logs:   $LOG_DIR/rasa.log, $LOG_DIR/actions.log
+Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}"
+echo "error: a server stopped; see $LOG_DIR" >&2
+exit 1

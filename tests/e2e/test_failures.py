@@ -1,0 +1,49 @@
+"""When the action server or the database is down the user gets a polite reply, the
+operator one clear log line, and the conversation goes on once it is back."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import sqlite_url
+
+pytestmark = pytest.mark.e2e
+
+POLITE = "can't look that up right now"
+
+
+def _new_lines(path, before: int) -> str:
+    return path.read_text(errors="replace")[before:]
+
+
+def test_action_server_down_gives_a_polite_reply_then_recovers(bot, kb_path, sender):
+    assert "$131,076" in bot.reply_text(sender, "what does it pay?")
+    log_start = len(bot.rasa.log.read_text(errors="replace"))
+    bot.actions.stop()
+    try:
+        reply = bot.reply_text(sender, "which skills do I need?")
+        assert POLITE in reply
+        log = _new_lines(bot.rasa.log, log_start)
+        failures = [line for line in log.splitlines() if "Action server failed" in line]
+        assert len(failures) == 1 and "action_answer_topic" in failures[0]
+        assert "Traceback" not in log
+    finally:
+        bot.restart_actions()
+    assert "R, Java and Python" in bot.reply_text(sender, "which skills do I need?")
+
+
+def test_database_missing_gives_a_polite_reply_and_a_clear_start_up_error(bot, kb_path, sender, tmp_path):
+    missing = tmp_path / "not-built.sqlite"
+    log_start = len(bot.actions.log.read_text(errors="replace"))
+    bot.restart_actions(KB_DATABASE_URL=sqlite_url(missing))
+    try:
+        assert POLITE in bot.reply_text(sender, "what does it pay?")
+        log = _new_lines(bot.actions.log, log_start)
+        assert re.search(r"ERROR .*Knowledge base unavailable at start-up: .*not-built\.sqlite", log)
+        assert re.search(r"ERROR .*Knowledge base unavailable while answering", log)
+        assert "Traceback" not in log
+        assert not missing.exists(), "a reader must not create an empty database"
+    finally:
+        bot.restart_actions(KB_DATABASE_URL=sqlite_url(kb_path))
+    assert "$131,076" in bot.reply_text(sender, "what does it pay?")

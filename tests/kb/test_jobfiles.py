@@ -1,0 +1,128 @@
+"""A malformed knowledge file is rejected with its file, line and field."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import JobFileError
+from bot.jobfiles import read_knowledge
+
+JOB = "jobs/machine-learning-engineer.yml"
+
+
+def _problems(knowledge: Path) -> list:
+    with pytest.raises(JobFileError) as caught:
+        read_knowledge(knowledge)
+    return caught.value.problems
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture drift: {old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_the_real_knowledge_files_are_valid():
+    from tests.conftest import KNOWLEDGE
+
+    knowledge = read_knowledge(KNOWLEDGE)
+    assert [j.slug for j in knowledge.jobs] == ["machine-learning-engineer"]
+    assert {"overview", "duties", "reporting", "salary", "skills", "experience", "education",
+            "certifications", "qualities"} <= set(knowledge.jobs[0].topics)
+
+
+def test_a_quote_not_in_the_source_names_file_line_and_field(knowledge_copy: Path):
+    job = knowledge_copy / JOB
+    _edit(job, "$131,076 per year.", "$150,000 per year.")
+    (problem,) = _problems(knowledge_copy)
+    assert problem.path == job
+    assert problem.field == "topics.salary[0].quote"
+    lines = job.read_text().splitlines()
+    assert lines[problem.line - 1].strip() == "quote: >-"  # the field's own line ...
+    assert "$150,000" in lines[problem.line + 1]  # ... of this very quote
+    assert "does not occur in the source document" in str(problem)
+    assert f"{JOB.split('/')[1]}:{problem.line}: topics.salary[0].quote:" in str(problem)
+
+
+def test_a_figure_missing_from_its_quote_is_an_invented_fact(knowledge_copy: Path):
+    job = knowledge_copy / JOB
+    _edit(job, "$131,076 (US dollars) per year.", "$141,076 (US dollars) per year.")
+    (problem,) = _problems(knowledge_copy)
+    assert problem.field == "topics.salary[0].text"
+    assert "'141,076'" in problem.message
+
+
+def test_a_missing_field_is_named(knowledge_copy: Path):
+    job = knowledge_copy / JOB
+    _edit(job, "title: Machine Learning Engineer\n", "")
+    (problem,) = _problems(knowledge_copy)
+    assert (problem.field, problem.message) == ("title", "is missing")
+
+
+def test_an_unknown_topic_lists_the_known_ones(knowledge_copy: Path):
+    job = knowledge_copy / JOB
+    _edit(job, "  qualities:\n", "  personality:\n")
+    (problem,) = _problems(knowledge_copy)
+    assert problem.field == "topics.personality"
+    assert problem.line == _line_of(job, "  personality:")
+    assert "unknown topic" in problem.message and "qualities" in problem.message
+
+
+def test_a_fact_of_the_wrong_type_and_an_unknown_field(knowledge_copy: Path):
+    job = knowledge_copy / JOB
+    _edit(job, "      text: Creative thinking, to come up with new solutions and approaches.\n",
+          "      text: [Creative thinking]\n      colour: blue\n")
+    problems = {p.field: p for p in _problems(knowledge_copy)}
+    assert "must be non-empty text, got a list" in problems["topics.skills[5].text"].message
+    assert "unknown field" in problems["topics.skills[5].colour"].message
+    assert problems["topics.skills[5].colour"].line == _line_of(job, "colour: blue")
+
+
+def test_invalid_yaml_gives_the_line(knowledge_copy: Path):
+    job = knowledge_copy / JOB
+    _edit(job, "slug: machine-learning-engineer", "slug: [machine-learning-engineer")
+    (problem,) = _problems(knowledge_copy)
+    assert problem.path == job and "not valid YAML" in problem.message
+    assert problem.line is not None and problem.line >= _line_of(job, "slug: [")
+
+
+def test_slug_must_match_the_file_name(knowledge_copy: Path):
+    _edit(knowledge_copy / JOB, "slug: machine-learning-engineer", "slug: ml-engineer")
+    (problem,) = _problems(knowledge_copy)
+    assert problem.field == "slug" and "file name" in problem.message
+
+
+def test_a_missing_source_document_is_reported(knowledge_copy: Path):
+    (knowledge_copy / "sources" / "machine-learning-engineer.txt").unlink()
+    (problem,) = _problems(knowledge_copy)
+    assert problem.field == "source" and "cannot read" in problem.message
+
+
+def test_two_roles_cannot_share_a_name(knowledge_with_fixture_role: Path):
+    other = knowledge_with_fixture_role / "jobs" / "dental-hygiene-coordinator.yml"
+    _edit(other, "  - DHC\n", "  - DHC\n  - ML engineers\n")
+    (problem,) = _problems(knowledge_with_fixture_role)
+    assert problem.field == "aliases" and "'ML engineer" in problem.message
+    named = f"{problem.path.name} {problem.message}"
+    assert "machine-learning-engineer" in named and "dental-hygiene-coordinator" in named
+
+
+def test_every_problem_of_every_file_is_reported_at_once(knowledge_with_fixture_role: Path):
+    _edit(knowledge_with_fixture_role / JOB, "title: Machine Learning Engineer\n", "")
+    _edit(knowledge_with_fixture_role / "jobs" / "dental-hygiene-coordinator.yml",
+          "$48,250 per year.", "$58,250 per year.")
+    problems = _problems(knowledge_with_fixture_role)
+    assert {p.path.name for p in problems} == {
+        "machine-learning-engineer.yml", "dental-hygiene-coordinator.yml"}
+
+
+def test_topics_file_problems_are_reported(knowledge_copy: Path):
+    _edit(knowledge_copy / "topics.yml", "    format: list\n", "    format: table\n")
+    (problem,) = _problems(knowledge_copy)
+    assert problem.path.name == "topics.yml"
+    assert problem.field == "topics.duties.format" and "table" in problem.message
