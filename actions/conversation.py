@@ -15,43 +15,43 @@ from bot.answers import role_list
 log = logging.getLogger(__name__)
 
 
-class _RolesResponse(Action):
-    """Utters a response whose {roles} lists the roles of the knowledge base."""
-
-    response = ""
-    response_without_roles = "utter_greet_no_roles"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[EventType]:
-        try:
-            roles = knowledge_base().roles()
-        except KnowledgeBaseUnavailable as exc:
-            log.error("Knowledge base unavailable while listing roles: %s", exc)
-            dispatcher.utter_message(response="utter_lookup_unavailable")
-            return []
-        if roles:
-            dispatcher.utter_message(response=self.response, roles=role_list(roles))
-        else:
-            dispatcher.utter_message(response=self.response_without_roles)
+def utter_with_roles(dispatcher: CollectingDispatcher, response: str) -> List[EventType]:
+    """Utter `response` with {roles} filled from the knowledge base."""
+    try:
+        roles = knowledge_base().roles()
+    except KnowledgeBaseUnavailable as exc:
+        log.error("Knowledge base unavailable while listing roles: %s", exc)
+        dispatcher.utter_message(response="utter_lookup_unavailable")
         return []
+    if roles:
+        dispatcher.utter_message(response=response, roles=role_list(roles))
+    else:
+        dispatcher.utter_message(response="utter_greet_no_roles")
+    return []
 
 
-class ActionGreet(_RolesResponse):
-    response = "utter_greet"
-
+class ActionGreet(Action):
     def name(self) -> Text:
         return "action_greet"
 
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[EventType]:
+        return utter_with_roles(dispatcher, "utter_greet")
 
-class ActionDescribeCapabilities(_RolesResponse):
-    response = "utter_capabilities"
 
+class ActionDescribeCapabilities(Action):
     def name(self) -> Text:
         return "action_describe_capabilities"
 
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[EventType]:
+        return utter_with_roles(dispatcher, "utter_capabilities")
 
-class ActionListRoles(_RolesResponse):
-    response = "utter_open_roles"
 
+class ActionListRoles(Action):
     def name(self) -> Text:
         return "action_list_roles"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[EventType]:
+        return utter_with_roles(dispatcher, "utter_open_roles")

@@ -102,7 +102,6 @@ class Bot:
     work_dir: Path
     kb_url: str
     model: Path = DEFAULT_MODEL
-    credentials: Path = ROOT / "credentials.yml"
     extra_env: Dict[str, str] = field(default_factory=dict)
     rasa_args: List[str] = field(default_factory=list)
     action_port: int = field(default_factory=free_port)
@@ -114,13 +113,17 @@ class Bot:
         endpoints.write_text(
             f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n")
         env = base_env(KB_DATABASE_URL=self.kb_url, **self.extra_env)
+        # The channels `make run` would open with this environment (Slack only with secrets).
+        credentials = self.work_dir / "credentials.yml"
+        subprocess.run([PYTHON, "-m", "rasa_ext.credentials", str(credentials)], cwd=ROOT,
+                       env=env, check=True, capture_output=True)
         self.actions = Server(
             "action server", [PYTHON, "-m", "actions", "--port", str(self.action_port)], env,
             f"http://127.0.0.1:{self.action_port}/health", self.work_dir / "actions.log", 60)
         self.rasa = Server(
             "Rasa server",
             [PYTHON, "-m", "rasa_ext", "run", "--model", str(self.model), "--interface",
-             "127.0.0.1", "--port", str(self.rasa_port), "--credentials", str(self.credentials),
+             "127.0.0.1", "--port", str(self.rasa_port), "--credentials", str(credentials),
              "--endpoints", str(endpoints), *self.rasa_args],
             env, f"http://127.0.0.1:{self.rasa_port}/", self.work_dir / "rasa.log", 300)
 

@@ -41,13 +41,14 @@ wait_for() {  # url, name, seconds
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 60
 
 if [ "${1:-}" = "--shell" ]; then
-  .venv/bin/python -m rasa_ext shell --model "$MODEL" --endpoints endpoints.yml
+  "$PY" -m rasa_ext shell --model "$MODEL" --endpoints endpoints.yml
   exit
 fi
 
+"$PY" -m rasa_ext.credentials var/credentials.yml
 echo "Starting the Rasa server on port $RASA_PORT (log: $LOG_DIR/rasa.log)"
-.venv/bin/python -m rasa_ext run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml >"$LOG_DIR/rasa.log" 2>&1 &
+"$PY" -m rasa_ext run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" \
+  --credentials var/credentials.yml --endpoints endpoints.yml >"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
 # Rasa loads the model before it accepts connections: once it answers, it is ready.
 wait_for "http://127.0.0.1:$RASA_PORT/" "Rasa server" 300
