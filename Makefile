@@ -1,7 +1,8 @@
 # The recruiting bot. `make run` sets everything up and starts the bot; `make test` runs
 # every test. Both work from a fresh clone: each step below runs only when its inputs
 # changed (environment <- requirements.txt, knowledge base <- knowledge/, spaCy pipeline
-# <- knowledge base, model <- training data, config and pipeline).
+# <- knowledge base, model <- training data, config and pipeline, the careers site's web
+# chat <- package-lock.json).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -27,12 +28,16 @@ SPACY_PIPELINE := models/spacy-pipeline/meta.json
 MODEL := models/recruiting-bot.tar.gz
 KNOWLEDGE_FILES := $(shell find knowledge -type f -not -name '*.md')
 TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml')
+NODE_DEPS := node_modules/.installed
+WEBCHAT := careers/static/vendor/rasa-webchat.js
 
-.PHONY: help setup run test train shell kb clean lock
+.PHONY: help setup site browser run test eval bench train shell kb clean lock
 
 help:
-	@echo "make run    set up (environment, knowledge base, model) and start the bot"
+	@echo "make run    set up (environment, knowledge base, model, web chat) and start the bot and the careers site"
 	@echo "make test   set up and run every test"
+	@echo "make eval   write results/REPORT.md: held-out NLU, answers, with and without spaCy"
+	@echo "make bench  latency and throughput against a stock Rasa bot: results/bench.json"
 	@echo "make train  train the Rasa model if its data changed"
 	@echo "make shell  chat with the bot in this terminal"
 	@echo "make kb     rebuild the knowledge base from knowledge/"
@@ -66,16 +71,48 @@ $(MODEL): $(SPACY_PIPELINE) $(TRAINING_FILES)
 train: $(MODEL)
 setup: $(MODEL)
 
+# -- careers site: the web chat (rasa-webchat from npm, exactly as package-lock.json says),
+#    copied into careers/static/vendor/ so the page loads nothing from another origin ----
+$(NODE_DEPS): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm is missing: install Node.js 18+ with npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEBCHAT): $(NODE_DEPS) $(INSTALLED) careers/assets.py
+	$(PY) -m careers.assets
+
+site: $(WEBCHAT)
+
+# -- the browser the careers site's tests drive: Debian's chromium and chromedriver ------
+# Installed with apt when missing and we are root; otherwise the browser tests are skipped
+# with the reason (or point CHROMIUM_BIN / CHROMEDRIVER_BIN at another chromium).
+browser:
+	@if [ -x "$${CHROMIUM_BIN:-/usr/bin/chromium}" ] && [ -x "$${CHROMEDRIVER_BIN:-/usr/bin/chromedriver}" ]; then \
+	  exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium and chromium-driver (browser tests)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; \
+	else \
+	  echo "warning: chromium or chromedriver is missing and cannot be installed here: the browser tests will be skipped (sudo apt-get install chromium chromium-driver)"; \
+	fi
+
 # -- run ------------------------------------------------------------------------------
-run: setup
+run: setup site
 	scripts/serve.sh
 
 shell: setup
 	scripts/serve.sh --shell
 
 # -- test -----------------------------------------------------------------------------
-test: setup
+test: setup site browser
 	$(PY) -m pytest
+
+# -- measurements (reports, not gates; the gates are in `make test`) ---------------------
+eval: setup
+	$(PY) scripts/evaluate.py
+
+bench: setup
+	$(PY) scripts/bench.py
 
 # -- maintenance ----------------------------------------------------------------------
 lock: $(INSTALLED)
@@ -85,4 +122,4 @@ lock: $(INSTALLED)
 	  cat requirements.lock.tmp; } > requirements.txt && rm requirements.lock.tmp
 
 clean:
-	rm -rf $(VENV) models .rasa results var .pytest_cache
+	rm -rf $(VENV) models .rasa results var .pytest_cache node_modules careers/static/vendor

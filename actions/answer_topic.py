@@ -26,9 +26,43 @@ def topic_of(tracker: Tracker) -> Optional[str]:
     intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
     if intent.startswith(TOPIC_INTENT_PREFIX):
         return intent[len(TOPIC_INTENT_PREFIX):]
-    if intent == "inform_role":
-        return tracker.get_slot("pending_topic") or DEFAULT_TOPIC
-    return None
+    return tracker.get_slot("pending_topic") or DEFAULT_TOPIC
+
+
+def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker,
+                 topic_key: str) -> List[EventType]:
+    """Answer `topic_key` for the role the message is about; the slot events to apply.
+
+    A question about a role the knowledge base lacks, or with no way to tell which role,
+    keeps its topic as `pending_topic`, so "and for the ML engineer?" answers it next.
+    """
+    kb = knowledge_base()
+    try:
+        topic = kb.topic(topic_key)
+        if topic is None:
+            log.warning("No topic %r in the knowledge base", topic_key)
+            dispatcher.utter_message(response="utter_default")
+            return []
+        choice = choose_role(tracker, kb, topic.key)
+        events: List[EventType] = [SlotSet("page_role", page_role(tracker))]
+        if choice.unknown_mention is not None:
+            dispatcher.utter_message(response="utter_unknown_role", mention=choice.unknown_mention,
+                                     roles=role_list(kb.roles()))
+            return events + [SlotSet("pending_topic", topic.key)]
+        if choice.role is None:
+            dispatcher.utter_message(response="utter_ask_which_role", roles=role_list(kb.roles()))
+            return events + [SlotSet("pending_topic", topic.key)]
+        facts = kb.facts(choice.role.slug, topic.key)
+        if facts:
+            dispatcher.utter_message(text=topic_answer(choice.role, topic, facts))
+        else:
+            dispatcher.utter_message(response="utter_not_in_description",
+                                     role_title=choice.role.title, topic_label=topic.label)
+        return events + [SlotSet("role", choice.role.slug), SlotSet("pending_topic", None)]
+    except KnowledgeBaseUnavailable as exc:
+        log.error("Knowledge base unavailable while answering: %s", exc)
+        dispatcher.utter_message(response="utter_lookup_unavailable")
+        return []
 
 
 class ActionAnswerTopic(Action):
@@ -37,35 +71,4 @@ class ActionAnswerTopic(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
-        kb = knowledge_base()
-        topic_key = topic_of(tracker)
-        try:
-            topic = kb.topic(topic_key) if topic_key else None
-            if topic is None:
-                log.warning("No topic in the knowledge base for intent %r",
-                            (tracker.latest_message.get("intent") or {}).get("name"))
-                dispatcher.utter_message(response="utter_default")
-                return []
-            choice = choose_role(tracker, kb)
-            events: List[EventType] = [SlotSet("page_role", page_role(tracker))]
-            if choice.unknown_mention is not None:
-                dispatcher.utter_message(response="utter_unknown_role",
-                                         mention=choice.unknown_mention,
-                                         roles=role_list(kb.roles()))
-                return events
-            if choice.role is None:
-                dispatcher.utter_message(response="utter_ask_which_role",
-                                         roles=role_list(kb.roles()))
-                return events + [SlotSet("pending_topic", topic.key)]
-            facts = kb.facts(choice.role.slug, topic.key)
-            if facts:
-                dispatcher.utter_message(text=topic_answer(choice.role, topic, facts))
-            else:
-                dispatcher.utter_message(response="utter_not_in_description",
-                                         role_title=choice.role.title,
-                                         topic_label=topic.label)
-            return events + [SlotSet("role", choice.role.slug), SlotSet("pending_topic", None)]
-        except KnowledgeBaseUnavailable as exc:
-            log.error("Knowledge base unavailable while answering: %s", exc)
-            dispatcher.utter_message(response="utter_lookup_unavailable")
-            return []
+        return answer_topic(dispatcher, tracker, topic_of(tracker))

@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 
 from bot import KnowledgeBase, Role
+from bot.names import SUPERVISOR_WORDS, normalize
 
 ROLE_ENTITY = "role"
 # What may be echoed back of an occupation the user typed.
@@ -41,17 +42,20 @@ def page_role(tracker: Tracker) -> Optional[str]:
     return value if isinstance(value, str) and value else None
 
 
-def choose_role(tracker: Tracker, kb: KnowledgeBase) -> RoleChoice:
+def choose_role(tracker: Tracker, kb: KnowledgeBase, topic: Optional[str] = None) -> RoleChoice:
     """Pick the role a question is about.
 
     A role named in the message wins; an occupation the knowledge base does not have is
     reported as unknown rather than answered with another role's facts. Otherwise the
     job page the candidate just opened, then the role the conversation is about, then
-    the only role there is.
+    the only role there is. In a reporting-line question, "supervisor" or "manager" name
+    the boss, not a role.
     """
     unknown = None
     for mention in role_mentions(tracker):
         role = kb.resolve_role(mention)
+        if role is None and topic == "reporting" and normalize(mention) in SUPERVISOR_WORDS:
+            continue
         if role is not None:
             return RoleChoice(role=role)
         unknown = unknown or mention

@@ -1,4 +1,4 @@
-"""When NLU is unsure what was asked: still never answer for a role we do not have."""
+"""When NLU is unsure what was asked, a role named in the message still decides the reply."""
 from __future__ import annotations
 
 import logging
@@ -8,10 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import clean_mention, role_mentions
+from actions.answer_topic import DEFAULT_TOPIC, answer_topic
+from actions.context import role_mentions
 from actions.knowledge import knowledge_base
 from bot import KnowledgeBaseUnavailable
-from bot.answers import role_list
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +19,10 @@ log = logging.getLogger(__name__)
 class ActionNotUnderstood(Action):
     """The reply to a message NLU could not classify with confidence.
 
-    If the message names an occupation the knowledge base does not have, saying so is
-    the useful answer whatever the question was; otherwise ask to rephrase.
+    A message that names a role is about that role even when the rest is unclear ("what's
+    an MLE", "ok and for the ML engineer?"): answer the question still waiting for a role,
+    else the overview; an occupation the knowledge base lacks gets "no information on that
+    role". Only a message naming no role is asked to be rephrased.
     """
 
     def name(self) -> Text:
@@ -28,16 +30,13 @@ class ActionNotUnderstood(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
-        mentions = role_mentions(tracker)
-        if mentions:
+        if role_mentions(tracker):
             try:
-                kb = knowledge_base()
-                if all(kb.resolve_role(m) is None for m in mentions):
-                    dispatcher.utter_message(response="utter_unknown_role",
-                                             mention=clean_mention(mentions[0]),
-                                             roles=role_list(kb.roles()))
-                    return []
+                knowledge_base().check()
             except KnowledgeBaseUnavailable as exc:
                 log.error("Knowledge base unavailable while handling a fallback: %s", exc)
+            else:
+                return answer_topic(dispatcher, tracker,
+                                    tracker.get_slot("pending_topic") or DEFAULT_TOPIC)
         dispatcher.utter_message(response="utter_default")
         return []

@@ -12,6 +12,12 @@ _TRAILING = {
     "job", "jobs", "role", "roles", "position", "positions", "opening", "openings",
     "career", "careers", "vacancy", "vacancies", "one", "ones", "post", "posting",
 }
+# Words for the person someone reports to. In a question about the reporting line ("who
+# would be my supervisor?") they name the boss, not the role asked about.
+SUPERVISOR_WORDS = frozenset({
+    "supervisor", "manager", "line manager", "direct manager", "hiring manager", "boss",
+    "lead", "team lead", "tech lead", "head", "superior", "report", "direct report",
+})
 # Similarity above which a typo ("machine lerning engineer") still names a role.
 FUZZY_CUTOFF = 0.88
 

@@ -109,14 +109,16 @@ class Bot:
 
     def __post_init__(self) -> None:
         self.work_dir.mkdir(parents=True, exist_ok=True)
-        endpoints = self.work_dir / "endpoints.yml"
-        endpoints.write_text(
-            f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n")
-        env = base_env(KB_DATABASE_URL=self.kb_url, **self.extra_env)
-        # The channels `make run` would open with this environment (Slack only with secrets).
+        env = base_env(KB_DATABASE_URL=self.kb_url,
+                       ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.action_port}/webhook",
+                       TRACKER_STORE_URL=f"sqlite:///{self.work_dir / 'tracker.sqlite'}",
+                       **self.extra_env)
+        # The channels and endpoints `make run` would use with this environment.
         credentials = self.work_dir / "credentials.yml"
-        subprocess.run([PYTHON, "-m", "rasa_ext.credentials", str(credentials)], cwd=ROOT,
-                       env=env, check=True, capture_output=True)
+        endpoints = self.work_dir / "endpoints.yml"
+        for module, path in (("rasa_ext.credentials", credentials), ("rasa_ext.endpoints", endpoints)):
+            subprocess.run([PYTHON, "-m", module, str(path)], cwd=ROOT, env=env, check=True,
+                           capture_output=True)
         self.actions = Server(
             "action server", [PYTHON, "-m", "actions", "--port", str(self.action_port)], env,
             f"http://127.0.0.1:{self.action_port}/health", self.work_dir / "actions.log", 60)

@@ -4,9 +4,12 @@
 tests hand to `rasa run --credentials`, and prints which channels are on:
 
 - the channels of the repository's credentials.yml (REST and the web chat's socket.io);
-- Slack (`/webhooks/slack/webhook`), only when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET
-  are both set. Secrets are written only to the generated file (under var/, ignored by
-  git, readable by its owner only), never to the repository.
+- Slack (`/webhooks/slack/webhook`, see docs/slack.md), only when SLACK_BOT_TOKEN and
+  SLACK_SIGNING_SECRET are both set. Secrets are written only to the generated file
+  (under var/, ignored by git, readable by its owner only), never to the repository.
+  Optional: SLACK_API_BASE_URL (the Slack Web API address, default Slack's own; tests
+  point it at a fake) and SLACK_USE_THREADS=1 (answer top-level channel mentions in a
+  thread; a mention written in a thread is always answered in that thread).
 """
 from __future__ import annotations
 
@@ -19,30 +22,69 @@ import yaml
 
 BASE = Path(__file__).resolve().parent.parent / "credentials.yml"
 SLACK_CHANNEL = "rasa_ext.slack.SlackInput"
+SOCKETIO_CHANNEL = "rasa_ext.socketio.SocketIOInput"
+DEFAULT_SITE_ORIGIN = "http://localhost:8000"
+
+
+SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+SLACK_WEBHOOK_PATH = "/webhooks/slack/webhook"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _env(env: Mapping[str, str], name: str) -> str:
+    # A secret pasted with a trailing newline would break every signature check.
+    return (env.get(name) or "").strip()
 
 
 def slack_credentials(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
     """Slack's credentials when both secrets are set, else None (channel off)."""
-    token, secret = env.get("SLACK_BOT_TOKEN"), env.get("SLACK_SIGNING_SECRET")
+    token, secret = (_env(env, name) for name in SLACK_SECRETS)
     if not (token and secret):
         return None
-    return {"slack_token": token, "slack_signing_secret": secret}
+    credentials: Dict[str, Any] = {"slack_token": token, "slack_signing_secret": secret}
+    if _env(env, "SLACK_API_BASE_URL"):
+        credentials["api_base_url"] = _env(env, "SLACK_API_BASE_URL")
+    if _env(env, "SLACK_USE_THREADS").lower() in _TRUE:
+        credentials["use_threads"] = True
+    return credentials
+
+
+def slack_notes(env: Mapping[str, str]) -> List[str]:
+    """What to tell the person starting the bot about Slack."""
+    missing = [name for name in SLACK_SECRETS if not _env(env, name)]
+    if len(missing) == 1:
+        return [f"Slack is off: {missing[0]} is not set (both Slack variables are needed)"]
+    if missing:
+        return []
+    notes = [f"Slack: point the app's Event Subscriptions Request URL at "
+             f"https://<public host>{SLACK_WEBHOOK_PATH} (see docs/slack.md)"]
+    if not _env(env, "SLACK_BOT_TOKEN").startswith("xoxb-"):
+        notes.append("warning: SLACK_BOT_TOKEN should be the Bot User OAuth Token (xoxb-...)")
+    if _env(env, "SLACK_API_BASE_URL"):
+        notes.append(f"Slack Web API: {_env(env, 'SLACK_API_BASE_URL')}")
+    return notes
 
 
 def build(env: Mapping[str, str], base: Path = BASE) -> Dict[str, Any]:
     credentials: Dict[str, Any] = dict(yaml.safe_load(base.read_text()) or {})
+    if SOCKETIO_CHANNEL in credentials:
+        # The web chat's socket.io accepts only the careers site's origin(s).
+        origins = [o.strip() for o in _env(env, "CAREERS_SITE_ORIGIN").split(",") if o.strip()]
+        credentials[SOCKETIO_CHANNEL] = {**(credentials[SOCKETIO_CHANNEL] or {}),
+                                         "cors_allowed_origins": origins or [DEFAULT_SITE_ORIGIN]}
     slack = slack_credentials(env)
     if slack is not None:
         credentials[SLACK_CHANNEL] = slack
     return credentials
 
 
-def describe(credentials: Mapping[str, Any]) -> List[str]:
-    names = {"rest": "REST", "socketio": "socket.io (web chat)", SLACK_CHANNEL: "Slack"}
+def describe(credentials: Mapping[str, Any], env: Optional[Mapping[str, str]] = None) -> List[str]:
+    names = {"rest": "REST", SOCKETIO_CHANNEL: "socket.io (web chat)", SLACK_CHANNEL: "Slack"}
     on = [names.get(key, key) for key in credentials]
     off = [] if SLACK_CHANNEL in credentials else [
         "Slack (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on)"]
-    return [f"Channels on: {', '.join(on)}"] + ([f"Channels off: {', '.join(off)}"] if off else [])
+    lines = [f"Channels on: {', '.join(on)}"] + ([f"Channels off: {', '.join(off)}"] if off else [])
+    return lines + (slack_notes(env) if env is not None else [])
 
 
 def write(path: Path, env: Mapping[str, str]) -> Dict[str, Any]:
@@ -58,7 +100,7 @@ def main(argv: List[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m rasa_ext.credentials OUT.yml", file=sys.stderr)
         return 2
-    for line in describe(write(Path(argv[0]), os.environ)):
+    for line in describe(write(Path(argv[0]), os.environ), os.environ):
         print(line)
     return 0
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Start the action server and the Rasa server (REST channel on), wait until both answer,
-# say where to talk to the bot, and stop both on Ctrl-C. `--shell`: chat in the terminal.
-# Ports and hosts come from the environment (defaults below). Run through `make run`.
+# Start the action server, the Rasa server (REST and the web chat's socket.io channel) and
+# the careers site, wait until they answer, say where to talk to the bot, and stop them all
+# on Ctrl-C. `--shell`: chat in the terminal. Ports and hosts come from the environment
+# (defaults below). Run through `make run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,15 +12,23 @@ RASA_PORT=${RASA_PORT:-5005}
 RASA_HOST=${RASA_HOST:-127.0.0.1}
 MODEL=${RASA_MODEL:-models/recruiting-bot.tar.gz}
 LOG_DIR=${LOG_DIR:-var/log}
+# The careers site, where candidates open it (the Rasa server allows only this origin's
+# web chat: --cors), and the Rasa server as their browsers reach it.
+SITE_PORT=${CAREERS_SITE_PORT:-8000}
+export CAREERS_SITE_PORT=$SITE_PORT
+export CAREERS_SITE_ORIGIN=${CAREERS_SITE_ORIGIN:-http://localhost:$SITE_PORT}
+export CAREERS_CHAT_URL=${CAREERS_CHAT_URL:-http://localhost:$RASA_PORT}
 mkdir -p "$LOG_DIR"
 
 pids=()
 stop() { trap - EXIT INT TERM; [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 
-for port in "$ACTION_PORT" "$RASA_PORT"; do
+ports=("$ACTION_PORT" "$RASA_PORT")
+[ "${1:-}" = "--shell" ] || ports+=("$SITE_PORT")
+for port in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "error: port $port is already in use (another bot running?); stop it or set ACTION_SERVER_PORT / RASA_PORT" >&2
+    echo "error: port $port is already in use (another bot running?); stop it or set ACTION_SERVER_PORT / RASA_PORT / CAREERS_SITE_PORT" >&2
     exit 1
   fi
 done
@@ -40,25 +49,34 @@ wait_for() {  # url, name, seconds
 }
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 60
 
+export ACTION_SERVER_PORT=$ACTION_PORT
+"$PY" -m rasa_ext.endpoints var/endpoints.yml
 if [ "${1:-}" = "--shell" ]; then
-  "$PY" -m rasa_ext shell --model "$MODEL" --endpoints endpoints.yml
+  "$PY" -m rasa_ext shell --model "$MODEL" --endpoints var/endpoints.yml
   exit
 fi
 
 "$PY" -m rasa_ext.credentials var/credentials.yml
 echo "Starting the Rasa server on port $RASA_PORT (log: $LOG_DIR/rasa.log)"
 "$PY" -m rasa_ext run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" \
-  --credentials var/credentials.yml --endpoints endpoints.yml >"$LOG_DIR/rasa.log" 2>&1 &
+  --credentials var/credentials.yml --endpoints var/endpoints.yml \
+  --cors "$CAREERS_SITE_ORIGIN" >"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
+
+echo "Starting the careers site on port $SITE_PORT (log: $LOG_DIR/careers.log)"
+"$PY" -m careers >"$LOG_DIR/careers.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$SITE_PORT/healthz" "careers site" 60
 # Rasa loads the model before it accepts connections: once it answers, it is ready.
 wait_for "http://127.0.0.1:$RASA_PORT/" "Rasa server" 300
 
 cat <<MSG
 
 The recruiting bot is running.
+  Site:   $CAREERS_SITE_ORIGIN/   (the careers site, with the bot in its web chat)
   REST:   curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
             -H 'Content-Type: application/json' -d '{"sender": "me", "message": "what does it pay?"}'
-  Logs:   $LOG_DIR/rasa.log, $LOG_DIR/actions.log
+  Logs:   $LOG_DIR/rasa.log, $LOG_DIR/actions.log, $LOG_DIR/careers.log
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}"

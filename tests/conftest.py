@@ -1,7 +1,9 @@
-"""Shared fixtures: the project's paths and throw-away copies of the knowledge files."""
+"""Shared fixtures: the project's paths, throw-away copies of the knowledge files, and
+the one real bot (action server + Rasa server) a test session starts."""
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -31,3 +33,40 @@ def knowledge_with_fixture_role(knowledge_copy: Path) -> Path:
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def kb_path(tmp_path_factory) -> Path:
+    """A real SQLite knowledge base built from knowledge/ for the session's bot."""
+    from bot.loader import load_knowledge
+
+    path = tmp_path_factory.mktemp("e2e-kb") / "knowledge.sqlite"
+    load_knowledge(KNOWLEDGE, sqlite_url(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def kb(kb_path: Path):
+    from bot import KnowledgeBase
+
+    base = KnowledgeBase(sqlite_url(kb_path))
+    yield base
+    base.close()
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory, kb_path: Path):
+    """The real action and Rasa servers, started once per session, answering over REST."""
+    from harness.servers import DEFAULT_MODEL, Bot
+
+    if not DEFAULT_MODEL.is_file():
+        pytest.fail(f"no trained model at {DEFAULT_MODEL}: run the tests through `make test`")
+    running = Bot(tmp_path_factory.mktemp("e2e-bot"), sqlite_url(kb_path)).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def sender() -> str:
+    """A fresh conversation for each test."""
+    return f"e2e-{uuid.uuid4().hex[:12]}"

@@ -61,3 +61,13 @@ def dispatcher() -> CollectingDispatcher:
 @pytest.fixture
 def domain() -> dict:
     return {}
+
+
+@pytest.fixture
+def kb_facts(one_role_kb: str):
+    """The facts of the Machine Learning Engineer role on a topic, read from the KB."""
+    from bot import KnowledgeBase
+
+    kb = KnowledgeBase(one_role_kb)
+    yield lambda topic: kb.facts("machine-learning-engineer", topic)
+    kb.close()

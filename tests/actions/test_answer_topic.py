@@ -95,3 +95,14 @@ def test_a_missing_database_gives_a_polite_reply_and_one_log_line(missing_kb, di
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and "gone.sqlite" in errors[0].getMessage()
     assert errors[0].exc_info is None  # a clear line, not a stack trace
+
+
+def test_supervisor_in_a_reporting_question_names_the_boss_not_a_role(one_role_kb, dispatcher, domain):
+    run("reporting_supervisor_word", dispatcher, domain)
+    assert "Senior Machine Learning Engineer" in dispatcher.messages[0]["text"]
+
+
+def test_an_occupation_in_a_reporting_question_is_still_an_unknown_role(one_role_kb, dispatcher, domain):
+    run("reporting_other_occupation", dispatcher, domain)
+    assert dispatcher.messages[0]["response"] == "utter_unknown_role"
+    assert dispatcher.messages[0]["mention"] == "project manager"

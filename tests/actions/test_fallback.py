@@ -1,6 +1,9 @@
-"""action_not_understood: unsure NLU still never answers for a role we do not have."""
+"""action_not_understood: a role named in an unclear message still decides the reply."""
 from __future__ import annotations
 
+from rasa_sdk.events import SlotSet
+
+from actions.answer_topic import ActionAnswerTopic
 from actions.fallback import ActionNotUnderstood
 from tests.actions.conftest import load_tracker
 
@@ -12,10 +15,27 @@ def test_an_unknown_occupation_is_named_even_when_the_question_is_unclear(one_ro
     assert message["mention"] == "dental assistant" and message["roles"] == "Machine Learning Engineer"
 
 
-def test_a_known_role_or_no_role_asks_to_rephrase(one_role_kb, dispatcher, domain):
+def test_a_known_role_gets_its_overview(one_role_kb, kb_facts, dispatcher, domain):
     ActionNotUnderstood().run(dispatcher, load_tracker("fallback_known_role"), domain)
+    (message,) = dispatcher.messages
+    assert all(f.text in message["text"] for f in kb_facts("overview"))
+
+
+def test_a_known_role_answers_the_question_that_was_waiting_for_it(one_role_kb, dispatcher, domain):
+    events = ActionNotUnderstood().run(
+        dispatcher, load_tracker("fallback_known_role_with_pending_topic"), domain)
+    assert "$131,076" in dispatcher.messages[0]["text"]
+    assert SlotSet("pending_topic", None) in events
+
+
+def test_an_unknown_role_keeps_the_question_for_the_next_role_named(one_role_kb, dispatcher, domain):
+    events = ActionAnswerTopic().run(dispatcher, load_tracker("salary_unknown_role"), domain)
+    assert SlotSet("pending_topic", "salary") in events
+
+
+def test_no_role_asks_to_rephrase(one_role_kb, dispatcher, domain):
     ActionNotUnderstood().run(dispatcher, load_tracker("greet"), domain)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_default", "utter_default"]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
 
 
 def test_without_a_database_it_still_replies(missing_kb, dispatcher, domain):

@@ -1,0 +1,200 @@
+"""`make bench`: what our bot costs per message, against a stock Rasa bot on the same machine.
+
+In one run: trains (timed) and starts our bot (action server + Rasa server, as `make run`
+does) and a stock Rasa bot (`rasa init --no-prompt` in a temporary folder, trained there:
+the baseline of what Rasa itself costs). For both, over REST:
+  - start-up time until the first answer, training time, peak RSS of each server;
+  - sequential latency (one user), then 8 and 32 concurrent users (distinct senders) each
+    sending a fixed number of messages: throughput, p50/p95 latency, errors.
+Writes results/bench.json and prints a table. A benchmark, not a test.
+
+    .venv/bin/python scripts/bench.py [--messages 400] [--no-train]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Dict, List, Sequence
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.loader import load_knowledge  # noqa: E402
+from harness.servers import DEFAULT_MODEL, PYTHON, ROOT, Bot, Server, base_env, free_port  # noqa: E402
+
+RESULTS = ROOT / "results"
+OUR_QUESTIONS = [
+    "hi", "tell me about the ML engineer job", "what does it pay?", "who would I report to?",
+    "which skills do I need?", "how many years of experience?", "do I need a degree?",
+    "any certifications?", "what kind of person does well here?", "what are the duties?",
+    "what benefits are there?", "how much does a dental assistant make?",
+    "what's the weather tomorrow?", "thanks!",
+]
+# The stock bot's own kind of messages (moodbot), of similar length.
+STOCK_QUESTIONS = [
+    "hi", "hello there, how are you today", "I am feeling very sad", "great, thanks",
+    "yes", "no", "bye", "are you a bot?", "I am unhappy about this", "perfect",
+    "good morning", "not really", "that sounds good", "goodbye",
+]
+LOAD_LEVELS = (("sequential", 1), ("users_8", 8), ("users_32", 32))
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a running process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def load(url: str, questions: List[str], users: int, messages: int) -> Dict[str, float]:
+    """`users` conversations in parallel, `messages` messages in all."""
+    run = uuid.uuid4().hex[:6]
+    per_user = max(1, messages // users)
+
+    def conversation(user: int) -> List[object]:
+        session = requests.Session()
+        out: List[object] = []
+        for i in range(per_user):
+            started = time.perf_counter()
+            try:
+                r = session.post(f"{url}/webhooks/rest/webhook", timeout=60, json={
+                    "sender": f"bench-{run}-{user}", "message": questions[(user + i) % len(questions)]})
+                ok = r.status_code == 200 and bool(r.json())
+            except requests.RequestException:
+                ok = False
+            out.append((time.perf_counter() - started) * 1000 if ok else None)
+        return out
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(users) as pool:
+        samples = [s for batch in pool.map(conversation, range(users)) for s in batch]
+    elapsed = time.perf_counter() - started
+    latencies = [s for s in samples if s is not None]
+    return {"messages": len(samples), "errors": len(samples) - len(latencies),
+            "rps": round(len(latencies) / elapsed, 2),
+            "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+            "p95_ms": round(percentile(latencies, 95), 1) if latencies else None}
+
+
+def first_answer_seconds(url: str, started: float, message: str) -> float:
+    while True:
+        try:
+            if requests.post(f"{url}/webhooks/rest/webhook", timeout=30,
+                             json={"sender": "bench-start", "message": message}).json():
+                return time.perf_counter() - started
+        except (requests.RequestException, ValueError):
+            pass
+        time.sleep(0.2)
+
+
+def measure(url: str, questions: List[str], messages: int) -> Dict[str, Dict]:
+    for q in questions:  # warm-up
+        requests.post(f"{url}/webhooks/rest/webhook", json={"sender": "bench-warm", "message": q}, timeout=60)
+    return {name: load(url, questions, users, messages) for name, users in LOAD_LEVELS}
+
+
+def timed(command: List[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=base_env(), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return round(time.perf_counter() - started, 1)
+
+
+def bench_ours(tmp: Path, messages: int, train: bool) -> Dict:
+    result: Dict = {}
+    model = DEFAULT_MODEL
+    if train:
+        out = tmp / "ours-model"
+        result["train_seconds"] = timed(
+            [PYTHON, "-m", "rasa_ext", "train", "--force", "--data", "data/nlu", "data/rules",
+             "data/stories", "--out", str(out), "--fixed-model-name", "ours"], ROOT)
+        model = out / "ours.tar.gz"
+    kb_url = f"sqlite:///{tmp}/kb.sqlite"
+    load_knowledge(url=kb_url)
+    bot = Bot(tmp / "ours", kb_url, model=model)
+    started = time.perf_counter()
+    bot.start()
+    try:
+        result["startup_seconds"] = round(first_answer_seconds(bot.url, started, "hi"), 1)
+        result.update(measure(bot.url, OUR_QUESTIONS, messages))
+        result["peak_rss_mb"] = {"rasa": round(peak_rss_mb(bot.rasa.process.pid)),
+                                 "actions": round(peak_rss_mb(bot.actions.process.pid))}
+    finally:
+        bot.stop()
+    return result
+
+
+def bench_stock(tmp: Path, messages: int) -> Dict:
+    project = tmp / "stock"
+    project.mkdir()
+    result: Dict = {"train_seconds": timed([PYTHON, "-m", "rasa", "init", "--no-prompt"], project)}
+    model = next((project / "models").glob("*.tar.gz"))
+    port = free_port()
+    server = Server("stock Rasa server", [PYTHON, "-m", "rasa", "run", "--model", str(model),
+                                           "--interface", "127.0.0.1", "--port", str(port)],
+                    base_env(), f"http://127.0.0.1:{port}/", project / "rasa.log", 600)
+    started = time.perf_counter()
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        result["startup_seconds"] = round(first_answer_seconds(url, started, "hi"), 1)
+        result.update(measure(url, STOCK_QUESTIONS, messages))
+        result["peak_rss_mb"] = {"rasa": round(peak_rss_mb(server.process.pid))}
+    finally:
+        server.stop()
+    return result
+
+
+def table(report: Dict) -> str:
+    rows = [f"{'':14s}{'ours':>34s}{'stock Rasa':>34s}"]
+    for level, _ in LOAD_LEVELS:
+        o, s = report["ours"][level], report["stock"][level]
+        fmt = "p50 {p50_ms:>6} p95 {p95_ms:>6} rps {rps:>6} err {errors}"
+        rows.append(f"{level:14s}{fmt.format(**o):>34s}{fmt.format(**s):>34s}")
+    for key in ("train_seconds", "startup_seconds"):
+        rows.append(f"{key:14s}{report['ours'].get(key, '-')!s:>34s}{report['stock'][key]!s:>34s}")
+    rows.append(f"{'peak RSS MB':14s}{json.dumps(report['ours']['peak_rss_mb']):>34s}"
+                f"{json.dumps(report['stock']['peak_rss_mb']):>34s}")
+    rows.append(f"ratio_p50 (ours/stock, sequential) {report['ratio_p50']}   "
+                f"ratio_rps_32 (ours/stock) {report['ratio_rps_32']}")
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=400, help="messages per load level")
+    parser.add_argument("--no-train", action="store_true", help="use models/ and skip timing our training")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
+        print("stock Rasa bot: rasa init --no-prompt (trains) ...", flush=True)
+        stock = bench_stock(tmp, args.messages)
+        print("our bot ...", flush=True)
+        ours = bench_ours(tmp, args.messages, train=not args.no_train)
+    report = {"ours": ours, "stock": stock,
+              "ratio_p50": round(ours["sequential"]["p50_ms"] / stock["sequential"]["p50_ms"], 3),
+              "ratio_rps_32": round(ours["users_32"]["rps"] / stock["users_32"]["rps"], 3)}
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(table(report))
+    print(f"written to {RESULTS / 'bench.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
