@@ -31,13 +31,14 @@ TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml')
 NODE_DEPS := node_modules/.installed
 WEBCHAT := careers/static/vendor/rasa-webchat.js
 
-.PHONY: help setup site browser run test eval bench train shell kb clean lock
+.PHONY: help setup site browser run test eval bench load train shell kb clean lock
 
 help:
 	@echo "make run    set up (environment, knowledge base, model, web chat) and start the bot and the careers site"
 	@echo "make test   set up and run every test"
 	@echo "make eval   write results/REPORT.md: held-out NLU, answers, with and without spaCy"
 	@echo "make bench  latency and throughput against a stock Rasa bot: results/bench.json"
+	@echo "make load   50+50 conversations over REST and socket.io, then check nothing was lost"
 	@echo "make train  train the Rasa model if its data changed"
 	@echo "make shell  chat with the bot in this terminal"
 	@echo "make kb     rebuild the knowledge base from knowledge/"
@@ -113,6 +114,9 @@ eval: setup
 
 bench: setup
 	$(PY) scripts/bench.py
+
+load: setup
+	$(PY) scripts/load_test.py
 
 # -- maintenance ----------------------------------------------------------------------
 lock: $(INSTALLED)

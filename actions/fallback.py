@@ -1,28 +1,60 @@
-"""When NLU is unsure what was asked, a role named in the message still decides the reply."""
+"""When NLU is unsure what was asked, a role named in the message, or two role questions
+asked at once, still decide the reply."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_topic import DEFAULT_TOPIC, answer_topic
+from actions.answer_topic import answer_topics, topic_in, waiting_topic
 from actions.context import role_mentions
 from actions.knowledge import knowledge_base
 from bot import KnowledgeBaseUnavailable
 
 log = logging.getLogger(__name__)
 
+# "what skills are required and what's the salary?" splits NLU between two role questions
+# (e.g. 0.55 / 0.44) and so falls below the fallback threshold. When both of the two most
+# likely intents are role questions at least this likely, the message asks both.
+TWO_QUESTIONS_MIN_CONFIDENCE = 0.3
+
+
+def ranked_topics(tracker: Tracker) -> List[Tuple[Optional[str], float]]:
+    """(topic, confidence) of NLU's two most likely intents below the fallback."""
+    ranking = [i for i in tracker.latest_message.get("intent_ranking") or []
+               if i.get("name") != "nlu_fallback"][:2]
+    return [(topic_in(i.get("name") or ""), float(i.get("confidence") or 0.0)) for i in ranking]
+
+
+def two_questions(tracker: Tracker) -> List[str]:
+    """Both topics when NLU is split between two role questions, else []."""
+    ranked = ranked_topics(tracker)
+    if len(ranked) == 2 and all(topic and confidence >= TWO_QUESTIONS_MIN_CONFIDENCE
+                                for topic, confidence in ranked):
+        return [topic for topic, _ in ranked]
+    return []
+
+
+def best_guess(tracker: Tracker) -> List[str]:
+    """For a message that names a role: both questions if it asks two, else NLU's most
+    likely intent if it is a role question, else the question waiting for a role, else the
+    overview."""
+    ranked = ranked_topics(tracker)
+    return two_questions(tracker) or [ranked[0][0] if ranked and ranked[0][0]
+                                      else waiting_topic(tracker)]
+
 
 class ActionNotUnderstood(Action):
     """The reply to a message NLU could not classify with confidence.
 
     A message that names a role is about that role even when the rest is unclear ("what's
-    an MLE", "ok and for the ML engineer?"): answer the question still waiting for a role,
-    else the overview; an occupation the knowledge base lacks gets "no information on that
-    role". Only a message naming no role is asked to be rephrased.
+    an MLE", "ok and for the ML engineer?"): answer NLU's best guess (see `best_guess`); an
+    occupation the knowledge base lacks gets "no information on that role". A message
+    naming no role still gets both answers when it clearly asks two role questions; any
+    other message is asked to be rephrased.
     """
 
     def name(self) -> Text:
@@ -30,13 +62,13 @@ class ActionNotUnderstood(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
-        if role_mentions(tracker):
+        topics = best_guess(tracker) if role_mentions(tracker) else two_questions(tracker)
+        if topics:
             try:
                 knowledge_base().check()
             except KnowledgeBaseUnavailable as exc:
                 log.error("Knowledge base unavailable while handling a fallback: %s", exc)
             else:
-                return answer_topic(dispatcher, tracker,
-                                    tracker.get_slot("pending_topic") or DEFAULT_TOPIC)
+                return answer_topics(dispatcher, tracker, topics)
         dispatcher.utter_message(response="utter_default")
         return []

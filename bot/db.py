@@ -1,6 +1,7 @@
 """Engines for the knowledge base database, read-only for readers where the backend allows."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -29,12 +30,14 @@ def reader_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is None:
         return create_engine(url, future=True, pool_pre_ping=True)
-    engine = create_engine(
+    # While a reload commits, readers wait for it (up to KB_BUSY_TIMEOUT_SECONDS), then
+    # report the database as unavailable rather than hang the conversation.
+    timeout = float(os.environ.get("KB_BUSY_TIMEOUT_SECONDS", "5"))
+    return create_engine(
         f"sqlite:///file:{path}?mode=ro&uri=true",
         future=True,
-        connect_args={"timeout": 10, "check_same_thread": False},
+        connect_args={"timeout": timeout, "check_same_thread": False},
     )
-    return engine
 
 
 def writer_engine(url: str) -> Engine:

@@ -117,6 +117,14 @@ class Judge:
     def states_a_fact(self, reply: str) -> bool:
         return any(fact in reply for fact in self.all_facts)
 
+    def covers(self, topic: str, reply: str) -> bool:
+        """The reply answers a question on `topic`: its facts, or "the description does not
+        say" naming the topic (other text may surround it)."""
+        facts = self.kb.facts(self.role.slug, topic)
+        if facts:
+            return all(f.text in reply for f in facts)
+        return self._is("utter_not_in_description", reply) and self.topics[topic].label in reply
+
     def correct(self, expect: str, reply: str) -> bool:
         kind, _, key = expect.partition(":")
         if kind == "topic":

@@ -111,7 +111,7 @@ class Bot:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         env = base_env(KB_DATABASE_URL=self.kb_url,
                        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.action_port}/webhook",
-                       TRACKER_STORE_URL=f"sqlite:///{self.work_dir / 'tracker.sqlite'}",
+                       TRACKER_STORE_URL=self.tracker_store_url,
                        **self.extra_env)
         # The channels and endpoints `make run` would use with this environment.
         credentials = self.work_dir / "credentials.yml"
@@ -132,6 +132,10 @@ class Bot:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def tracker_store_url(self) -> str:
+        return f"sqlite:///{self.work_dir / 'tracker.sqlite'}"
 
     def start(self) -> "Bot":
         self.actions.start()

@@ -19,6 +19,8 @@ requests to `/webhooks/slack/webhook`. Compared with Rasa 3.6.21's SlackInput:
   none); the bot's mention is removed and Slack markup undone before NLU;
 - answers are sent as Slack mrkdwn (rasa_ext.mrkdwn), one Slack message per bot message;
 - the Slack Web API address is configurable (`api_base_url`), so tests can use a fake;
+- one user gets at most SLACK_RATE_LIMIT_PER_MINUTE answers a minute (default 20); over
+  it, the user is told once and further messages are dropped (rasa_ext.rate_limit);
 - on start-up the token is checked with `auth.test` and the result logged, and nothing
   about a message (text, user or channel id) is logged above DEBUG.
 """
@@ -42,12 +44,19 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from rasa_ext.mrkdwn import to_mrkdwn
+from rasa_ext.rate_limit import RateLimiter
 from rasa_ext.slack_events import (
     SeenCache, SlackMessage, classify, mention_ids, retry_of, signature_problem)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://slack.com/api/"
+# One user's messages answered per minute (SLACK_RATE_LIMIT_PER_MINUTE); beyond that the
+# user is told once and the rest is dropped, so nobody can flood the bot.
+DEFAULT_RATE_LIMIT = 20
+RATE_WINDOW_SECONDS = 60.0
+RATE_LIMITED_REPLY = ("You're sending messages faster than I can answer. "
+                      "Please wait a minute, then ask again.")
 JSON = "application/json"
 
 
@@ -93,12 +102,14 @@ class SlackInput(RasaSlackInput):
             use_threads=bool(credentials.get("use_threads", False)),
             proxy=credentials.get("proxy"),
             conversation_granularity=credentials.get("conversation_granularity", "sender"),
+            rate_limit=int(credentials.get("rate_limit_per_minute") or DEFAULT_RATE_LIMIT),
         )
 
     def __init__(self, slack_token: Text, slack_signing_secret: Text,
                  api_base_url: Text = DEFAULT_API_BASE_URL, use_threads: bool = False,
                  proxy: Optional[Text] = None, conversation_granularity: Text = "sender",
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 rate_limit: int = DEFAULT_RATE_LIMIT) -> None:
         super().__init__(slack_token, slack_channel=None, proxy=proxy,
                          use_threads=use_threads, slack_signing_secret=slack_signing_secret,
                          conversation_granularity=conversation_granularity)
@@ -110,6 +121,7 @@ class SlackInput(RasaSlackInput):
         self.bot_user_id: Optional[str] = None  # from auth.test at start-up
         self._seen_events = SeenCache()
         self._seen_messages = SeenCache()
+        self.rate_limit = RateLimiter(rate_limit, RATE_WINDOW_SECONDS)
 
     # -- requests -------------------------------------------------------------------
     def signature_problem(self, request: Request) -> Optional[str]:
@@ -187,6 +199,13 @@ class SlackInput(RasaSlackInput):
         if retry:
             log.info("Slack retry #%s (%s) of an event not received before: answering it",
                      *retry)
+        if not self.rate_limit.allow(message.user):
+            log.warning("Slack user over the rate limit (%d messages a minute): not answered",
+                        self.rate_limit.limit)
+            if self.rate_limit.first_refusal:
+                self._background(self.get_output_channel(message.channel, message.thread_ts)
+                                 .send_text_message(message.user, RATE_LIMITED_REPLY))
+            return response.text("Rate limited.")
         self.dispatch(message, payload, on_new_message)
         return response.text("")
 
@@ -205,7 +224,10 @@ class SlackInput(RasaSlackInput):
             self._get_conversation_id(message.user, message.channel,
                                       message.thread_ts or message.ts),
             input_channel=self.name(), metadata=metadata)
-        task = asyncio.ensure_future(on_new_message(user_message))
+        self._background(on_new_message(user_message))
+
+    def _background(self, work: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(work)
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)
         task.add_done_callback(_log_failure)

@@ -1,4 +1,5 @@
-"""Rasa's socket.io channel, accepting connections only from the careers site's origin.
+"""Rasa's socket.io channel, accepting connections only from the careers site's origin,
+and answering malformed events instead of crashing on them.
 
 Rasa 3.6 creates its socket.io server with `cors_allowed_origins=[]`, which turns
 python-engineio's Origin check off: any web page could open a WebSocket to the bot (CORS
@@ -9,13 +10,42 @@ engine must not add its own: two Access-Control-Allow-Origin headers make browse
 """
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint
 
+log = logging.getLogger(__name__)
+
 DEFAULT_ORIGINS = ("http://localhost:8000",)
+MAX_MESSAGE_LENGTH = 100_000
+UNREADABLE_REPLY = "Sorry, I couldn't read that message. Please type your question again."
+
+
+def event_problem(data: Any, metadata_key: str) -> Optional[str]:
+    """Why a user_uttered event cannot be handled; None when it can."""
+    if not isinstance(data, dict):
+        return "the event is not an object"
+    message = data.get("message")
+    if not isinstance(message, str):
+        return '"message" is not a string'
+    if len(message) > MAX_MESSAGE_LENGTH:
+        return f'"message" is longer than {MAX_MESSAGE_LENGTH} characters'
+    metadata = data.get(metadata_key)
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except ValueError:
+            return f'"{metadata_key}" is not JSON'
+    if metadata is not None and not isinstance(metadata, dict):
+        return f'"{metadata_key}" is not an object'
+    session_id = data.get("session_id")
+    if session_id is not None and not isinstance(session_id, str):
+        return '"session_id" is not a string'
+    return None
 
 
 class SocketIOInput(RasaSocketIOInput):
@@ -36,7 +66,28 @@ class SocketIOInput(RasaSocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
-        engine = self.sio.eio  # type: ignore[union-attr]
+        sio = self.sio
+        engine = sio.eio  # type: ignore[union-attr]
         engine.cors_allowed_origins = list(self.allowed_origins)
         engine._cors_headers = lambda environ: []  # headers: Sanic-CORS (`rasa run --cors`)
+
+        handlers = sio.handlers[self.namespace or "/"]  # type: ignore[union-attr]
+        handle_message = handlers[self.user_message_evt]
+        request_session = handlers["session_request"]
+
+        async def checked_message(sid: Text, data: Any = None) -> None:
+            problem = event_problem(data, self.metadata_key or "metadata")
+            if problem:
+                log.warning("Refused a malformed web chat message: %s", problem)
+                await sio.emit(self.bot_message_evt, {"text": UNREADABLE_REPLY}, room=sid)
+                return
+            await handle_message(sid, data)
+
+        async def checked_session(sid: Text, data: Any = None) -> None:
+            if not isinstance(data, dict) or not isinstance(data.get("session_id"), (str, type(None))):
+                data = {}
+            await request_session(sid, data)
+
+        handlers[self.user_message_evt] = checked_message
+        handlers["session_request"] = checked_session
         return blueprint

@@ -9,6 +9,7 @@ the baseline of what Rasa itself costs). For both, over REST:
 Writes results/bench.json and prints a table. A benchmark, not a test.
 
     .venv/bin/python scripts/bench.py [--messages 400] [--no-train]
+    .venv/bin/python scripts/bench.py --ours-only      # quick: our latency only, no training
 """
 from __future__ import annotations
 
@@ -22,23 +23,17 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.loader import load_knowledge  # noqa: E402
+from harness.measure import CANDIDATE_QUESTIONS as OUR_QUESTIONS, percentile  # noqa: E402
 from harness.servers import DEFAULT_MODEL, PYTHON, ROOT, Bot, Server, base_env, free_port  # noqa: E402
 
 RESULTS = ROOT / "results"
-OUR_QUESTIONS = [
-    "hi", "tell me about the ML engineer job", "what does it pay?", "who would I report to?",
-    "which skills do I need?", "how many years of experience?", "do I need a degree?",
-    "any certifications?", "what kind of person does well here?", "what are the duties?",
-    "what benefits are there?", "how much does a dental assistant make?",
-    "what's the weather tomorrow?", "thanks!",
-]
 # The stock bot's own kind of messages (moodbot), of similar length.
 STOCK_QUESTIONS = [
     "hi", "hello there, how are you today", "I am feeling very sad", "great, thanks",
@@ -46,11 +41,9 @@ STOCK_QUESTIONS = [
     "good morning", "not really", "that sounds good", "goodbye",
 ]
 LOAD_LEVELS = (("sequential", 1), ("users_8", 8), ("users_32", 32))
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+# Each user starts a new conversation every this many messages, as candidates do (and
+# within our REST channel's per-sender limit); the same for both bots.
+CONVERSATION_LENGTH = 20
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -73,7 +66,8 @@ def load(url: str, questions: List[str], users: int, messages: int) -> Dict[str,
             started = time.perf_counter()
             try:
                 r = session.post(f"{url}/webhooks/rest/webhook", timeout=60, json={
-                    "sender": f"bench-{run}-{user}", "message": questions[(user + i) % len(questions)]})
+                    "sender": f"bench-{run}-{user}-{i // CONVERSATION_LENGTH}",
+                    "message": questions[(user + i) % len(questions)]})
                 ok = r.status_code == 200 and bool(r.json())
             except requests.RequestException:
                 ok = False
@@ -179,7 +173,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=400, help="messages per load level")
     parser.add_argument("--no-train", action="store_true", help="use models/ and skip timing our training")
+    parser.add_argument("--ours-only", action="store_true",
+                        help="only our bot, with the trained model: a quick latency check")
     args = parser.parse_args()
+    if args.ours_only:
+        with tempfile.TemporaryDirectory() as tmp_dir:
+            ours = bench_ours(Path(tmp_dir), args.messages, train=False)
+        for level, _ in LOAD_LEVELS:
+            print(f"{level:12s} p50 {ours[level]['p50_ms']} ms  p95 {ours[level]['p95_ms']} ms  "
+                  f"rps {ours[level]['rps']}  errors {ours[level]['errors']}")
+        print(f"start-up {ours['startup_seconds']} s, peak RSS MB {ours['peak_rss_mb']}")
+        return 0
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
         print("stock Rasa bot: rasa init --no-prompt (trains) ...", flush=True)

@@ -57,9 +57,15 @@ if [ "${1:-}" = "--shell" ]; then
 fi
 
 "$PY" -m rasa_ext.credentials var/credentials.yml
+# Rasa's HTTP API (conversations, model, ...) stays off unless a token protects it.
+api_args=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then
+  api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
+  echo "Rasa HTTP API on, token required (RASA_API_TOKEN)"
+fi
 echo "Starting the Rasa server on port $RASA_PORT (log: $LOG_DIR/rasa.log)"
 "$PY" -m rasa_ext run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" \
-  --credentials var/credentials.yml --endpoints var/endpoints.yml \
+  --credentials var/credentials.yml --endpoints var/endpoints.yml "${api_args[@]}" \
   --cors "$CAREERS_SITE_ORIGIN" >"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
 

@@ -2,13 +2,13 @@
 
 - Test stories (tests/stories): `rasa test core --fail-on-prediction-errors`.
 - Intents on the held-out set (tests/nlu: hand-written, never trained on, plus CLINC150's
-  oos_val split): weighted F1 must reach the gate, and every intent must be recognised.
+  oos_val split): weighted F1 >= 0.95 and no intent below 0.85; a failure lists the
+  misclassified messages.
 """
 from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +17,8 @@ from harness.servers import DEFAULT_MODEL, PYTHON, ROOT, base_env
 pytestmark = pytest.mark.slow
 
 RESULTS = ROOT / "results"
-MIN_WEIGHTED_F1 = 0.93
+MIN_WEIGHTED_F1 = 0.95
+MIN_INTENT_F1 = 0.85
 
 
 def _rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
@@ -46,6 +47,11 @@ def test_held_out_intent_f1_meets_the_gate():
     per_intent = {k: v["f1-score"] for k, v in report.items()
                   if isinstance(v, dict) and "support" in v and not k.endswith("avg")}
     table = "\n".join(f"  {k:28s} {v:.3f}" for k, v in sorted(per_intent.items(), key=lambda kv: kv[1]))
-    print(f"\nheld-out weighted intent F1: {weighted:.3f}\n{table}")
-    assert weighted >= MIN_WEIGHTED_F1, f"weighted F1 {weighted:.3f} < {MIN_WEIGHTED_F1}\n{table}"
-    assert min(per_intent.values()) > 0.5, f"an intent is barely recognised:\n{table}"
+    errors = json.loads((out / "intent_errors.json").read_text())
+    worst = "\n".join(f"  {e['intent']:24s} -> {e['intent_prediction']['name']:24s} "
+                      f"{e['intent_prediction']['confidence']:.2f}  {e['text'][:80]!r}"
+                      for e in sorted(errors, key=lambda e: -e["intent_prediction"]["confidence"]))
+    summary = f"held-out weighted intent F1: {weighted:.3f}\n{table}\nmisclassified:\n{worst}"
+    print("\n" + summary)
+    assert weighted >= MIN_WEIGHTED_F1, f"weighted F1 {weighted:.3f} < {MIN_WEIGHTED_F1}\n{summary}"
+    assert min(per_intent.values()) >= MIN_INTENT_F1, f"an intent is below {MIN_INTENT_F1}\n{summary}"

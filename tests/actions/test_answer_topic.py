@@ -106,3 +106,4 @@ def test_an_occupation_in_a_reporting_question_is_still_an_unknown_role(one_role
     run("reporting_other_occupation", dispatcher, domain)
     assert dispatcher.messages[0]["response"] == "utter_unknown_role"
     assert dispatcher.messages[0]["mention"] == "project manager"
+

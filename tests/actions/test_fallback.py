@@ -41,3 +41,31 @@ def test_no_role_asks_to_rephrase(one_role_kb, dispatcher, domain):
 def test_without_a_database_it_still_replies(missing_kb, dispatcher, domain):
     ActionNotUnderstood().run(dispatcher, load_tracker("fallback_unknown_role"), domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
+
+
+def test_a_known_role_gets_nlus_best_guess_when_it_is_a_role_question(one_role_kb, dispatcher, domain):
+    ActionNotUnderstood().run(dispatcher, load_tracker("fallback_known_role_best_guess"), domain)
+    (message,) = dispatcher.messages
+    assert "$131,076" in message["text"]
+
+
+def test_a_message_split_between_two_role_questions_gets_both_answers_in_order(one_role_kb, dispatcher, domain):
+    ActionNotUnderstood().run(dispatcher, load_tracker("salary_and_benefits"), domain)
+    first, second = dispatcher.messages
+    assert "$131,076" in first["text"]
+    assert second["response"] == "utter_not_in_description"
+    assert second["topic_label"] == "benefits or perks"
+
+
+def test_two_questions_about_an_unknown_role_say_so_once(one_role_kb, dispatcher, domain):
+    events = ActionNotUnderstood().run(dispatcher, load_tracker("salary_and_benefits_unknown_role"), domain)
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_unknown_role" and message["mention"] == "nurse"
+    assert SlotSet("pending_topic", "salary") in events
+
+
+def test_a_split_between_a_role_question_and_small_talk_is_not_two_questions(one_role_kb, dispatcher, domain):
+    tracker = load_tracker("salary_and_benefits")
+    tracker.latest_message["intent_ranking"][2] = {"name": "greet", "confidence": 0.44}
+    ActionNotUnderstood().run(dispatcher, tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_default"]

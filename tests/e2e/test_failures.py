@@ -33,17 +33,36 @@ def test_action_server_down_gives_a_polite_reply_then_recovers(bot, kb_path, sen
     assert "R, Java and Python" in bot.reply_text(sender, "which skills do I need?")
 
 
-def test_database_missing_gives_a_polite_reply_and_a_clear_start_up_error(bot, kb_path, sender, tmp_path):
-    missing = tmp_path / "not-built.sqlite"
+@pytest.mark.parametrize("state", ["missing", "corrupt"])
+def test_a_broken_database_gives_a_polite_reply_and_a_clear_start_up_error(bot, kb_path, sender,
+                                                                          tmp_path, state):
+    broken = tmp_path / f"{state}.sqlite"
+    if state == "corrupt":
+        broken.write_bytes(b"this is not a database" * 200)
     log_start = len(bot.actions.log.read_text(errors="replace"))
-    bot.restart_actions(KB_DATABASE_URL=sqlite_url(missing))
+    bot.restart_actions(KB_DATABASE_URL=sqlite_url(broken))
     try:
         assert POLITE in bot.reply_text(sender, "what does it pay?")
         log = _new_lines(bot.actions.log, log_start)
-        assert re.search(r"ERROR .*Knowledge base unavailable at start-up: .*not-built\.sqlite", log)
+        assert re.search(rf"ERROR .*Knowledge base unavailable at start-up: .*{state}\.sqlite", log)
         assert re.search(r"ERROR .*Knowledge base unavailable while answering", log)
         assert "Traceback" not in log
-        assert not missing.exists(), "a reader must not create an empty database"
+        if state == "missing":
+            assert not broken.exists(), "a reader must not create an empty database"
     finally:
         bot.restart_actions(KB_DATABASE_URL=sqlite_url(kb_path))
     assert "$131,076" in bot.reply_text(sender, "what does it pay?")
+
+
+def test_a_restarted_rasa_server_resumes_conversations_from_the_tracker_store(bot, sender):
+    from harness.tracker_store import conversation
+
+    first = bot.reply_text(sender, "tell me about the ML engineer job")
+    bot.rasa.stop()
+    bot.rasa.start()
+    second = bot.reply_text(sender, "and what does it pay?")
+    assert "$131,076" in second
+    stored = conversation(bot.tracker_store_url, sender)
+    assert [(t.kind, t.text) for t in stored] == [
+        ("user", "tell me about the ML engineer job"), ("bot", first),
+        ("user", "and what does it pay?"), ("bot", second)]

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from rasa_ext import credentials
-from rasa_ext.credentials import SLACK_CHANNEL, build, describe, write
+from rasa_ext import generated
+from rasa_ext.credentials import SLACK_CHANNEL, build, describe
 from tests.conftest import ROOT
 
 SECRETS = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc",
@@ -19,7 +20,7 @@ SECRETS = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc",
 
 def test_off_without_the_secrets():
     creds = build({})
-    assert SLACK_CHANNEL not in creds and "rest" in creds
+    assert SLACK_CHANNEL not in creds and "rasa_ext.rest.RestInput" in creds
     assert describe(creds, {})[1].startswith("Channels off: Slack")
 
 
@@ -57,7 +58,7 @@ def test_a_token_that_is_not_a_bot_token_is_warned_about():
 
 def test_secrets_go_only_to_the_generated_file_readable_by_its_owner(tmp_path):
     out = tmp_path / "var" / "credentials.yml"
-    write(out, SECRETS)
+    generated.write(out, build(SECRETS), "rasa_ext.credentials")
     slack = yaml.safe_load(out.read_text())[SLACK_CHANNEL]
     assert slack["slack_token"] == SECRETS["SLACK_BOT_TOKEN"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
@@ -109,7 +110,7 @@ def test_rasa_opens_the_slack_webhook_only_when_configured(tmp_path, env, slack_
     from rasa.core.run import create_http_input_channels
 
     path = tmp_path / "credentials.yml"
-    write(path, env)
+    generated.write(path, build(env), "rasa_ext.credentials")
     names = [c.name() for c in create_http_input_channels(None, str(path))]
     assert "rest" in names
     assert ("slack" in names) == slack_on

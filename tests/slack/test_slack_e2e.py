@@ -28,6 +28,7 @@ from tests.slack.conftest import (BOT_TOKEN, SIGNATURE, SIGNING_SECRET, SlackCli
 pytestmark = pytest.mark.e2e
 
 SALARY = "$131,076"
+API_TOKEN = "test-api-token"
 ROLE = "machine-learning-engineer"
 MENTION = bolt("test_events__valid_event_body")  # app_mention "<@W111> Hi there!" in C111
 DM = bolt("test_payload_utils__im_message_no_thread_ts_body")  # message, channel_type im
@@ -50,7 +51,7 @@ def bot(tmp_path_factory, slack: FakeSlack) -> Iterator[Bot]:
     running = Bot(work, sqlite_url(kb), extra_env={
         "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_BASE_URL": slack.base_url,
-    }, rasa_args=["--enable-api"])  # the API only to read trackers: what NLU was given
+    }, rasa_args=["--enable-api", "--auth-token", API_TOKEN])  # to read what NLU was given
     running.start()
     yield running
     running.stop()
@@ -96,7 +97,8 @@ def user_texts(bot: Bot, sender: str, at_least: int = 1, timeout: float = 15) ->
     posts the reply to Slack before it saves the conversation)."""
     deadline = time.monotonic() + timeout
     while True:
-        tracker = requests.get(f"{bot.url}/conversations/{sender}/tracker", timeout=10).json()
+        tracker = requests.get(f"{bot.url}/conversations/{sender}/tracker",
+                               params={"token": API_TOKEN}, timeout=10).json()
         texts = [e["text"] for e in tracker["events"] if e["event"] == "user"]
         if len(texts) >= at_least or time.monotonic() > deadline:
             return texts
@@ -377,3 +379,32 @@ def test_the_log_holds_no_message_text_or_user_id(bot, slack, client):
     log = bot.rasa.log.read_text(errors="replace")
     assert "zebra-7731" not in log and payload["event"]["user"] not in log
     assert payload["event"]["channel"] not in log
+
+
+# -- flooding ---------------------------------------------------------------------------
+def test_one_user_cannot_flood_the_bot(slack, client):
+    from rasa_ext.slack import DEFAULT_RATE_LIMIT, RATE_LIMITED_REPLY
+
+    user = "UFLOOD0001"
+    channel = "DFLOOD0001"
+    for n in range(DEFAULT_RATE_LIMIT + 5):
+        assert client.send(fresh(DM, text=f"hi {n}", user=user, channel=channel)).status_code == 200
+    deadline = time.monotonic() + 60
+    while len([p for p in posts_since(slack, 0) if p["channel"] == channel]) < DEFAULT_RATE_LIMIT + 1:
+        assert time.monotonic() < deadline, "the answers within the limit did not all arrive"
+        time.sleep(0.2)
+    time.sleep(1.0)
+    posts = [p["text"] for p in posts_since(slack, 0) if p["channel"] == channel]
+    assert posts.count(RATE_LIMITED_REPLY) == 1
+    assert len(posts) == DEFAULT_RATE_LIMIT + 1  # 20 answers and one notice, nothing more
+    # Someone else is still answered at once.
+    other = fresh(DM, text="what does it pay?")
+    assert client.send(other).status_code == 200
+    assert SALARY in slack.wait_for_post(channel=other["event"]["channel"])["text"]
+
+
+def test_rasas_http_api_needs_the_token(bot):
+    url = f"{bot.url}/conversations/anyone/tracker"
+    assert requests.get(url, timeout=10).status_code == 401
+    assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401
+    assert requests.get(url, params={"token": API_TOKEN}, timeout=10).status_code == 200

@@ -1,0 +1,41 @@
+"""A web chat as rasa-webchat speaks to Rasa: socket.io, a session id, customData."""
+from __future__ import annotations
+
+import queue
+import uuid
+from typing import Any, Dict, Optional
+
+import socketio
+
+
+class WebChat:
+    def __init__(self, url: str, origin: str = "http://localhost:8000",
+                 session_id: Optional[str] = None) -> None:
+        self.session_id = session_id or uuid.uuid4().hex
+        self.replies: "queue.Queue[Dict[str, Any]]" = queue.Queue()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("bot_uttered", self.replies.put)
+        confirmed: "queue.Queue[str]" = queue.Queue()
+        self.client.on("session_confirm", confirmed.put)
+        # Long-polling: the Origin header is then exactly ours (the WebSocket client adds
+        # its own next to it). The origin check applies to both transports.
+        self.client.connect(url, headers={"Origin": origin}, transports=["polling"],
+                            socketio_path="socket.io", wait_timeout=20)
+        self.client.emit("session_request", {"session_id": self.session_id})
+        confirmed.get(timeout=20)
+
+    def send_raw(self, data: Any) -> None:
+        self.client.emit("user_uttered", data)
+
+    def say(self, message: str, role: Optional[str] = None, timeout: float = 60) -> str:
+        data: Dict[str, Any] = {"message": message, "session_id": self.session_id}
+        if role:
+            data["customData"] = {"role": role}
+        self.send_raw(data)
+        return self.next_reply(timeout)
+
+    def next_reply(self, timeout: float = 60) -> str:
+        return self.replies.get(timeout=timeout).get("text", "")
+
+    def close(self) -> None:
+        self.client.disconnect()
