@@ -13,16 +13,18 @@ class WebChat:
                  session_id: Optional[str] = None) -> None:
         self.session_id = session_id or uuid.uuid4().hex
         self.replies: "queue.Queue[Dict[str, Any]]" = queue.Queue()
-        self.client = socketio.Client(reconnection=False)
+        # Generous timeouts: under load (scripts/load_test.py) the server answers the
+        # handshake late, not never.
+        self.client = socketio.Client(reconnection=False, request_timeout=60)
         self.client.on("bot_uttered", self.replies.put)
         confirmed: "queue.Queue[str]" = queue.Queue()
         self.client.on("session_confirm", confirmed.put)
         # Long-polling: the Origin header is then exactly ours (the WebSocket client adds
         # its own next to it). The origin check applies to both transports.
         self.client.connect(url, headers={"Origin": origin}, transports=["polling"],
-                            socketio_path="socket.io", wait_timeout=20)
+                            socketio_path="socket.io", wait_timeout=60)
         self.client.emit("session_request", {"session_id": self.session_id})
-        confirmed.get(timeout=20)
+        confirmed.get(timeout=60)
 
     def send_raw(self, data: Any) -> None:
         self.client.emit("user_uttered", data)

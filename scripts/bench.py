@@ -23,7 +23,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional, Tuple
 
 import requests
 
@@ -59,27 +59,32 @@ def load(url: str, questions: List[str], users: int, messages: int) -> Dict[str,
     run = uuid.uuid4().hex[:6]
     per_user = max(1, messages // users)
 
-    def conversation(user: int) -> List[object]:
+    def conversation(user: int) -> List[Tuple[Optional[float], bool]]:
+        """(latency or None on an error, whether the bot said nothing) per message. A
+        request that fails or is not a 200 with a JSON list is an error; an empty list is
+        not (the stock moodbot has nothing to say to some messages), but it is counted."""
         session = requests.Session()
-        out: List[object] = []
+        out: List[Tuple[Optional[float], bool]] = []
         for i in range(per_user):
             started = time.perf_counter()
             try:
                 r = session.post(f"{url}/webhooks/rest/webhook", timeout=60, json={
                     "sender": f"bench-{run}-{user}-{i // CONVERSATION_LENGTH}",
                     "message": questions[(user + i) % len(questions)]})
-                ok = r.status_code == 200 and bool(r.json())
-            except requests.RequestException:
-                ok = False
-            out.append((time.perf_counter() - started) * 1000 if ok else None)
+                replies = r.json() if r.status_code == 200 else None
+            except (requests.RequestException, ValueError):
+                replies = None
+            ok = isinstance(replies, list)
+            out.append(((time.perf_counter() - started) * 1000 if ok else None, ok and not replies))
         return out
 
     started = time.perf_counter()
     with ThreadPoolExecutor(users) as pool:
         samples = [s for batch in pool.map(conversation, range(users)) for s in batch]
     elapsed = time.perf_counter() - started
-    latencies = [s for s in samples if s is not None]
+    latencies = [latency for latency, _ in samples if latency is not None]
     return {"messages": len(samples), "errors": len(samples) - len(latencies),
+            "no_reply": sum(silent for _, silent in samples),
             "rps": round(len(latencies) / elapsed, 2),
             "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
             "p95_ms": round(percentile(latencies, 95), 1) if latencies else None}
@@ -155,15 +160,15 @@ def bench_stock(tmp: Path, messages: int) -> Dict:
 
 
 def table(report: Dict) -> str:
-    rows = [f"{'':14s}{'ours':>34s}{'stock Rasa':>34s}"]
+    rows = [f"{'':14s}{'ours':>42s}{'stock Rasa':>42s}"]
     for level, _ in LOAD_LEVELS:
         o, s = report["ours"][level], report["stock"][level]
-        fmt = "p50 {p50_ms:>6} p95 {p95_ms:>6} rps {rps:>6} err {errors}"
-        rows.append(f"{level:14s}{fmt.format(**o):>34s}{fmt.format(**s):>34s}")
+        fmt = "p50 {p50_ms:>6} p95 {p95_ms:>6} rps {rps:>6} err {errors} silent {no_reply}"
+        rows.append(f"{level:14s}{fmt.format(**o):>42s}{fmt.format(**s):>42s}")
     for key in ("train_seconds", "startup_seconds"):
-        rows.append(f"{key:14s}{report['ours'].get(key, '-')!s:>34s}{report['stock'][key]!s:>34s}")
-    rows.append(f"{'peak RSS MB':14s}{json.dumps(report['ours']['peak_rss_mb']):>34s}"
-                f"{json.dumps(report['stock']['peak_rss_mb']):>34s}")
+        rows.append(f"{key:14s}{report['ours'].get(key, '-')!s:>42s}{report['stock'][key]!s:>42s}")
+    rows.append(f"{'peak RSS MB':14s}{json.dumps(report['ours']['peak_rss_mb']):>42s}"
+                f"{json.dumps(report['stock']['peak_rss_mb']):>42s}")
     rows.append(f"ratio_p50 (ours/stock, sequential) {report['ratio_p50']}   "
                 f"ratio_rps_32 (ours/stock) {report['ratio_rps_32']}")
     return "\n".join(rows)
