@@ -18,10 +18,11 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint
 
+from rasa_ext.rest import MAX_MESSAGE_LENGTH  # one limit for every channel
+
 log = logging.getLogger(__name__)
 
 DEFAULT_ORIGINS = ("http://localhost:8000",)
-MAX_MESSAGE_LENGTH = 100_000
 UNREADABLE_REPLY = "Sorry, I couldn't read that message. Please type your question again."
 
 

@@ -160,15 +160,17 @@ def bench_stock(tmp: Path, messages: int) -> Dict:
 
 
 def table(report: Dict) -> str:
-    rows = [f"{'':14s}{'ours':>42s}{'stock Rasa':>42s}"]
+    width = 60
+    rows = [f"{'':16s}{'ours':>{width}s}{'stock Rasa':>{width}s}"]
     for level, _ in LOAD_LEVELS:
         o, s = report["ours"][level], report["stock"][level]
-        fmt = "p50 {p50_ms:>6} p95 {p95_ms:>6} rps {rps:>6} err {errors} silent {no_reply}"
-        rows.append(f"{level:14s}{fmt.format(**o):>42s}{fmt.format(**s):>42s}")
+        fmt = "p50 {p50_ms:>7} p95 {p95_ms:>7} rps {rps:>6} err {errors} silent {no_reply}"
+        rows.append(f"{level:16s}{fmt.format(**o):>{width}s}{fmt.format(**s):>{width}s}")
     for key in ("train_seconds", "startup_seconds"):
-        rows.append(f"{key:14s}{report['ours'].get(key, '-')!s:>42s}{report['stock'][key]!s:>42s}")
-    rows.append(f"{'peak RSS MB':14s}{json.dumps(report['ours']['peak_rss_mb']):>42s}"
-                f"{json.dumps(report['stock']['peak_rss_mb']):>42s}")
+        rows.append(f"{key:16s}{report['ours'].get(key, '-')!s:>{width}s}"
+                    f"{report['stock'][key]!s:>{width}s}")
+    rows.append(f"{'peak RSS MB':16s}{json.dumps(report['ours']['peak_rss_mb']):>{width}s}"
+                f"{json.dumps(report['stock']['peak_rss_mb']):>{width}s}")
     rows.append(f"ratio_p50 (ours/stock, sequential) {report['ratio_p50']}   "
                 f"ratio_rps_32 (ours/stock) {report['ratio_rps_32']}")
     return "\n".join(rows)
