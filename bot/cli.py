@@ -4,6 +4,7 @@
     python -m bot kb load              validate, then rebuild the database in one transaction
     python -m bot kb roles             list the roles in the database
     python -m bot kb show ROLE [TOPIC] print a role's facts (ROLE: slug, title or alias)
+    python -m bot kb import FILE...    draft job files from job descriptions (text, Markdown, HTML)
     python -m bot nlp build OUT_DIR    build the spaCy pipeline Rasa loads
 """
 from __future__ import annotations
@@ -38,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("topic", nargs="?", help="one topic (default: all)")
     show.add_argument("--quotes", action="store_true", help="also print each fact's source quote")
 
+    imports = kb.add_parser("import", help="draft job files from job descriptions (text, Markdown, HTML)")
+    imports.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imports.add_argument("--title", help="the role's title (default: found in the document)")
+    imports.add_argument("--slug", help="the role's slug (default: made from the title)")
+    imports.add_argument("--force", action="store_true", help="replace a role with the same slug")
+
     nlp = groups.add_parser("nlp", help="the spaCy pipeline").add_subparsers(dest="command", required=True)
     build = nlp.add_parser("build", help="build the spaCy pipeline from the database")
     build.add_argument("out_dir", type=Path)
@@ -53,6 +60,35 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 1
 
 
+def _import(args: argparse.Namespace, directory: Path) -> int:
+    """Import each file on its own: a refused file is named, nothing of it is written,
+    and the others still import; the exit status says whether all did."""
+    from bot.importer import ImportRefused, import_file, report_lines, topic_keys_of, write_draft
+
+    if (args.title or args.slug) and len(args.files) > 1:
+        print("error: --title and --slug name one role: give exactly one FILE", file=sys.stderr)
+        return 2
+    topic_keys = topic_keys_of(directory)
+    failed = 0
+    for path in args.files:
+        try:
+            draft = import_file(path, topic_keys, args.title, args.slug)
+            written = write_draft(draft, directory, force=args.force)
+        except ImportRefused as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        except KnowledgeBaseError as exc:
+            print(f"error: {path}: the draft does not validate, nothing written:\n{exc}",
+                  file=sys.stderr)
+            failed += 1
+            continue
+        print("\n".join(report_lines(written, topic_keys)))
+    if failed:
+        print(f"{failed} of {len(args.files)} file(s) not imported", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _run(args: argparse.Namespace) -> int:
     directory = args.knowledge or knowledge_dir()
     if (args.group, args.command) == ("kb", "validate"):
@@ -60,6 +96,8 @@ def _run(args: argparse.Namespace) -> int:
         facts = sum(len(f) for job in knowledge.jobs for f in job.topics.values())
         print(f"ok: {len(knowledge.jobs)} role(s), {facts} facts, every quote found in its source")
         return 0
+    if (args.group, args.command) == ("kb", "import"):
+        return _import(args, directory)
     if (args.group, args.command) == ("kb", "load"):
         report = load_knowledge(directory, args.db)
         print(f"loaded {report.roles} role(s) and {report.facts} facts into {display_url(report.url)}")
