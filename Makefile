@@ -31,7 +31,7 @@ TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml')
 NODE_DEPS := node_modules/.installed
 WEBCHAT := careers/static/vendor/rasa-webchat.js
 
-.PHONY: help setup site browser run test eval bench load train shell kb clean lock
+.PHONY: help setup site browser run stop test eval bench load train shell kb clean lock
 
 help:
 	@echo "make run    set up (environment, knowledge base, model, web chat) and start the bot and the careers site"
@@ -40,6 +40,7 @@ help:
 	@echo "make bench  latency and throughput against a stock Rasa bot: results/bench.json"
 	@echo "make load   50+50 conversations over REST and socket.io, then check nothing was lost"
 	@echo "make train  train the Rasa model if its data changed"
+	@echo "make stop   stop the bot that make run started (from another terminal)"
 	@echo "make shell  chat with the bot in this terminal"
 	@echo "make kb     rebuild the knowledge base from knowledge/"
 	@echo "make clean  remove everything built"
@@ -97,9 +98,12 @@ browser:
 	  echo "warning: chromium or chromedriver is missing and cannot be installed here: the browser tests will be skipped (sudo apt-get install chromium chromium-driver)"; \
 	fi
 
-# -- run ------------------------------------------------------------------------------
+# -- run: supervisord (service/supervisord.py) restarts a server that crashes -----------
 run: setup site
 	scripts/serve.sh
+
+stop:
+	$(PY) -m service.supervisord stop
 
 shell: setup
 	scripts/serve.sh --shell

@@ -9,18 +9,20 @@ import os
 from rasa_sdk import endpoint
 
 from actions.knowledge import check_at_startup
+from service.settings import ServiceSettings
 
 
 def main() -> None:
+    settings = ServiceSettings.from_env()
     parser = argparse.ArgumentParser(prog="python -m actions")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_SERVER_PORT", 5055)))
+    parser.add_argument("--port", type=int, default=settings.action_server_port)
     parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"))
     args = parser.parse_args()
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     # Only the Rasa server calls the action server: listen on loopback unless told
     # otherwise, and send no CORS headers.
-    os.environ.setdefault("SANIC_HOST", os.environ.get("ACTION_SERVER_HOST", "127.0.0.1"))
+    os.environ.setdefault("SANIC_HOST", settings.action_server_host)
     check_at_startup()
     endpoint.run("actions", port=args.port, cors_origins=None)
 

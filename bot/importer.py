@@ -91,7 +91,10 @@ class Written:
 
 def import_file(path: Path, topic_keys: Sequence[str], title: Optional[str] = None,
                 slug: Optional[str] = None) -> Draft:
-    """Read one file and place its sentences; ImportRefused names the file and the reason."""
+    """Read one file and place its sentences; ImportRefused names the file and the reason.
+
+    `seconds` is the document's own cost: the spaCy pipeline is built once, beforehand."""
+    placement.pipeline()
     started = time.perf_counter()
     try:
         document = read_document(path)
@@ -138,9 +141,13 @@ def find_title(document: Document) -> Optional[str]:
                 match = pattern.match(block.text.strip())
                 if match:
                     return _clean_title(match.group("title"))
-    headings = [b.text for b in document.blocks if b.kind == HEADING]
-    if headings and not placement.heading_topics(headings[0], ""):
-        return _clean_title(headings[0])
+    headings = [b for b in document.blocks if b.kind == HEADING]
+    # A page's one top-level heading is its title, even when it reads like a section
+    # heading ("Senior Warehouse Supervisor" names a supervisor); a plain-text heading
+    # is the title only when it names no section.
+    if headings and (headings[0].level == 1
+                     or not placement.heading_topics(headings[0].text, "")):
+        return _clean_title(headings[0].text)
     if document.title_hint:
         return _clean_title(re.split(r"\s+[|–—-]\s+|\s+at\s+", document.title_hint)[0])
     return None
@@ -215,8 +222,11 @@ def place(document: Document, title: str,
     blocks = list(document.blocks)
     for i, block in enumerate(blocks):
         if block.kind == HEADING:
-            in_preamble = _is_title_heading(block.text, title)
-            section = () if in_preamble else placement.heading_topics(block.text, title)
+            section = () if _is_title_heading(block.text, title) \
+                else placement.heading_topics(block.text, title)
+            # Until the first section heading, sentences are placed by what they say; a
+            # heading naming no topic after the title (the employer, the unit) keeps it so.
+            in_preamble = in_preamble and not section
             continue
         if block.kind == NOTE:
             not_placed.append(block.text)
@@ -232,8 +242,14 @@ def place(document: Document, title: str,
                 local = (label_topic,) if label_topic else ()
                 if block.label.lower() in _TITLE_LABELS:
                     continue
+            elif block.kind == ITEM and label:
+                # "- **Travel:** occasional day trips": the label names the topic.
+                label_topic = placement.label_topic(label, title)
+                local = (label_topic,) if label_topic else local
             topics = placement.choose_topics(local, sig, in_preamble)
-            if not topics and in_preamble and not first_paragraph_done and block.kind != FIELD:
+            if in_preamble and not first_paragraph_done and block.kind == PARAGRAPH \
+                    and topics in ((), ("duties",)):
+                # The opening paragraph describes the role ("As a nurse you will plan ...").
                 topics = ("overview",)
             topics = tuple(t for t in topics if t in topic_keys)
             if not topics:
@@ -243,10 +259,15 @@ def place(document: Document, title: str,
                 facts = placed.setdefault(topic, [])
                 if all(f.quote != quote for f in facts):
                     facts.append(DraftFact(text=text, quote=quote, label=label))
-        if in_preamble and block.kind == PARAGRAPH:
+        if in_preamble and block.kind == PARAGRAPH and _is_prose(block.text):
             first_paragraph_done = True
     ordered = {key: placed[key] for key in topic_keys if key in placed}
     return ordered, not_placed
+
+
+def _is_prose(text: str) -> bool:
+    """A paragraph of sentences, not a byline ("Halvern Valley Group · Brindlewood")."""
+    return len(text.split()) >= 12 and text.rstrip().endswith((".", "!", "?"))
 
 
 def _is_title_heading(heading: str, title: str) -> bool:

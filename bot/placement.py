@@ -35,11 +35,12 @@ _HEADINGS: Tuple[Tuple[str, str], ...] = (
     ("certifications", r"certif|licen[cs]|credential"),
     ("training", r"training|onboarding|development|mentor|learning|growth"),
     ("working_hours", r"schedule|hours|shifts?\b|working time|employment type|job type|"
-                      r"full[- ]time|part[- ]time"),
-    ("work_location", r"location|where you('ll| will) work|workplace|remote|where is"),
+                      r"full[- ]time|part[- ]time|\bwhen\b"),
+    ("work_location", r"location|where you('ll| will) work|workplace|remote|where is|^where\b"),
     ("travel", r"travel"),
     ("dress_code", r"dress|uniform|attire"),
     ("skills", r"skills?\b|qualifications?|requirements?|required|what you('ll| will) (bring|need)|"
+               r"what you (need|should|must)( to)? (bring|have|know)|"
                r"what we('re| are) looking for|must[- ]haves?|nice[- ]to[- ]haves?|preferred|"
                r"desired|about you|who you are|competenc|abilities|knowledge"),
     ("duties", r"responsibilit|duties|what you('ll| will) (do|be doing)|day[- ]to[- ]day|"
@@ -49,6 +50,7 @@ _HEADINGS: Tuple[Tuple[str, str], ...] = (
                  r"^(job |position |role )?(summary|overview|description)$|^the opportunity$|"
                  r"^introduction$|^purpose$|what (is|does) (a|an|the) .*\bdo\b"),
 )
+_BYLINE = re.compile(r"\s[·|•]\s")
 _HEADING_PATTERNS = tuple((topic, re.compile(pattern)) for topic, pattern in _HEADINGS)
 # Topics a requirements section ("Qualifications", "Preferred") stands for when a
 # sentence's own words say nothing more specific.
@@ -63,6 +65,8 @@ _STRONG_ANYWHERE = frozenset({"salary", "reporting"})
 
 def heading_topics(heading: str, title: str) -> Tuple[str, ...]:
     """The topics a section heading names, in the order they appear in it."""
+    if _BYLINE.search(heading):
+        return ()  # "Halvern Valley Group · Brindlewood · Full-time" heads no section
     text = _plain(heading)
     for name in (title, *title.split()):
         if len(name) > 3 or name == title:
@@ -174,9 +178,10 @@ _PHRASES: Dict[str, List[List[dict]]] = {
     "duties": [
         [{"LOWER": "responsible"}, {"LOWER": "for"}],
         [{"LOWER": {"IN": ["duties", "responsibilities"]}}, {"LOWER": {"IN": ["include", "are"]}}],
+        # "you will give medications", "you will plan ...": what the job holder does.
         [{"LOWER": {"IN": ["you", "they", "nurses", "drivers"]}}, {"LOWER": "will"},
-         {"LOWER": {"IN": ["be", "work", "manage", "prepare", "provide", "lead", "help",
-                           "support", "handle", "drive", "assess", "care", "build", "own"]}}],
+         {"IS_ALPHA": True, "LOWER": {"NOT_IN": ["need", "have", "report", "receive", "earn",
+                                                  "get", "enjoy", "find", "join"]}}],
         [{"LOWER": "you"}, {"LOWER": {"IN": ["’ll", "'ll"]}}],
         [{"LOWER": "in"}, {"LOWER": "this"}, {"LOWER": {"IN": ["role", "position", "job"]}}],
     ],
@@ -192,6 +197,8 @@ _PHRASES: Dict[str, List[List[dict]]] = {
                            "compassionate", "empathetic", "self-motivated", "motivated",
                            "reliable", "dependable", "patient", "calm", "curious", "friendly"]}}],
         [{"LOWER": "well"}, {"LOWER": "suited"}],
+        [{"LOWER": {"IN": ["people", "those", "nurses", "candidates", "drivers"]}},
+         {"LOWER": "who"}, {"LOWER": {"IN": ["do", "does", "thrive", "succeed", "excel"]}}],
         [{"LOWER": {"IN": ["detail", "team", "people"]}}, {"ORTH": "-", "OP": "?"},
          {"LOWER": {"IN": ["oriented", "player", "person"]}}],
     ],
@@ -215,20 +222,38 @@ _PHRASES: Dict[str, List[List[dict]]] = {
         [{"LOWER": {"IN": ["remote", "hybrid", "on-site", "onsite", "relocation"]}}],
         [{"LOWER": {"IN": ["based", "located"]}}, {"LOWER": {"IN": ["in", "at", "out"]}}],
         [{"LOWER": "on"}, {"ORTH": "-"}, {"LOWER": "site"}],
+        # A street address: "1400 Orchard Pike", "220 Millrace Street".
+        [{"LIKE_NUM": True}, {"IS_TITLE": True, "OP": "+"},
+         {"LOWER": {"IN": ["street", "st", "road", "rd", "avenue", "ave", "pike", "lane", "ln",
+                           "drive", "dr", "boulevard", "blvd", "way", "highway", "parkway",
+                           "court", "place", "square"]}}],
     ],
     "travel": [[{"LOWER": {"IN": ["travel", "travels", "traveling", "travelling", "overnight",
                                   "routes", "route"]}}]],
     "training": [[{"LOWER": {"IN": ["training", "onboarding", "orientation", "mentorship",
                                     "mentoring", "preceptor", "preceptorship", "coaching"]}}]],
     "application_process": [
-        [{"LOWER": {"IN": ["apply", "applying", "applicants", "interview", "interviews"]}}],
+        [{"LOWER": {"IN": ["apply", "applying", "interview", "interviews"]}}],
         [{"LOWER": {"IN": ["cover", "resume", "résumé", "cv"]}}],
     ],
     "dress_code": [[{"LOWER": "dress"}, {"LOWER": "code"}],
                    [{"LOWER": {"IN": ["uniform", "uniforms", "scrubs", "attire"]}}]],
-    "vacancy_reason": [[{"LOWER": {"IN": ["newly", "new"]}},
-                        {"LOWER": {"IN": ["created", "position", "role"]}}]],
+    "vacancy_reason": [
+        [{"LOWER": {"IN": ["newly", "new"]}},
+         {"LOWER": {"IN": ["created", "position", "positions", "role", "roles", "post", "posts"]}}],
+        [{"LOWER": {"IN": ["retires", "retiring", "retired", "promoted", "backfill", "replacing",
+                           "expanding", "expansion"]}}],
+        [{"LOWER": {"IN": ["hiring", "opening", "open", "vacant"]}}, {"LOWER": "because"}],
+        [{"LOWER": "opening"}, {"LOWER": {"IN": ["a", "our", "the"]}},
+         {"LOWER": {"IN": ["second", "new", "third"]}}],
+        [{"LOWER": {"IN": ["created", "added"]}}, {"LOWER": "to"},
+         {"LOWER": {"IN": ["staff", "support", "meet", "handle"]}}],
+    ],
 }
+# Topics specific enough that their cues add them to a sentence's section topic: a
+# "Schedule" item that says you spend nights away from home is also about travel.
+SPECIFIC_SOFT = ("vacancy_reason", "travel", "dress_code", "work_location", "training",
+                 "application_process")
 _SOFT_TOPICS = ("duties", "skills", "qualities", "benefits", "working_hours", "work_location",
                 "travel", "training", "application_process", "dress_code", "vacancy_reason")
 
@@ -240,6 +265,10 @@ class Signals:
     strong: FrozenSet[str]  # topics its patterns settle: salary, experience, education, ...
     soft: FrozenSet[str]  # topics its words hint at
     entities: Tuple[Tuple[str, str], ...]  # (label, text)
+    cues: Tuple[Tuple[str, int], ...] = ()  # how many cues of each soft topic it has
+
+    def cue_count(self, topic: str) -> int:
+        return dict(self.cues).get(topic, 0)
 
 
 @lru_cache(maxsize=1)
@@ -267,11 +296,16 @@ def signals(text: str) -> Signals:
     nlp, matcher = pipeline()
     doc: Doc = nlp(text)
     labels = {ent.label_ for ent in doc.ents}
-    found = {nlp.vocab.strings[match_id] for match_id, _, _ in matcher(doc)}
+    matches = [nlp.vocab.strings[match_id] for match_id, _, _ in matcher(doc)]
+    found = set(matches)
     strong = set()
-    if "MONEY" in labels and ({"pay_period", "pay_word"} & found):
+    # "tuition assistance of up to $5,250 a year" and "a match up to 4% of salary" are
+    # benefits, not the pay, unless the sentence gives a figure and names the pay itself.
+    perk = "benefits" in found
+    pay_named = _pay_sentence(doc)
+    if "MONEY" in labels and ({"pay_period", "pay_word"} & found) and (not perk or pay_named):
         strong.add("salary")
-    elif "pay_word" in found and ("MONEY" in labels or _pay_sentence(doc)):
+    elif "pay_word" in found and ("MONEY" in labels or pay_named) and not perk:
         strong.add("salary")
     if "YEARS" in labels and "experience_word" in found:
         strong.add("experience")
@@ -284,7 +318,8 @@ def signals(text: str) -> Signals:
     if "overview" in found:
         strong.add("overview")
     soft = frozenset(t for t in _SOFT_TOPICS if t in found)
-    return Signals(frozenset(strong), soft, tuple((e.label_, e.text) for e in doc.ents))
+    cues = tuple((t, matches.count(t)) for t in _SOFT_TOPICS if t in found)
+    return Signals(frozenset(strong), soft, tuple((e.label_, e.text) for e in doc.ents), cues)
 
 
 def _pay_sentence(doc: Doc) -> bool:
@@ -312,14 +347,23 @@ def choose_topics(section: Sequence[str], sig: Signals, in_preamble: bool) -> Tu
         moved = sorted(strong & _REQUIREMENT_PATTERNS)
         if moved and set(section) <= _REQUIREMENT_TOPICS:
             return tuple(moved)
+        specific = [t for t in SPECIFIC_SOFT if t in sig.soft and t not in section]
+        if set(section) <= _REQUIREMENT_TOPICS and "qualities" in sig.soft \
+                and "skills" not in sig.soft and "qualities" not in section:
+            specific.append("qualities")  # "people who do well here are calm ..."
         if len(section) > 1 and tuple(section) != ("overview", "duties"):
-            hinted = [t for t in section if t in sig.soft]
-            return (hinted[0],) if hinted else (section[0],)
-        return tuple(section)
+            # The section topic the sentence has most cues for ("Pay, schedule and
+            # benefits": "receive medical coverage, a retirement plan" is benefits).
+            hinted = sorted((t for t in section if t in sig.soft), key=lambda t: -sig.cue_count(t))
+            if hinted:
+                return (hinted[0], *specific)
+            return tuple(specific) or (section[0],)
+        return (*section, *specific)
     if strong:
         return tuple(sorted(strong))
     if in_preamble and sig.soft:
-        return tuple(t for t in _SOFT_TOPICS if t in sig.soft)[:1]
+        specific = tuple(t for t in SPECIFIC_SOFT if t in sig.soft)
+        return specific or tuple(t for t in _SOFT_TOPICS if t in sig.soft)[:1]
     return ()
 
 

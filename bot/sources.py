@@ -42,6 +42,7 @@ class Block:
     text: str  # for a FIELD, the whole "Label: value" line
     label: Optional[str] = None  # FIELD only
     value: Optional[str] = None  # FIELD only
+    level: int = 0  # a HEADING's level where the format marks it (Markdown #, HTML h1-h6)
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,8 @@ def parse_lines(text: str, markdown: bool) -> List[Block]:
             flush()
             text = clean_inline(heading.group("text") or "")
             if text:
-                blocks.append(Block(HEADING, text.rstrip(":")))
+                level = len(line.strip()) - len(line.strip().lstrip("#"))
+                blocks.append(Block(HEADING, text.rstrip(":"), level=level))
             continue
         bullet = _BULLET.match(line)
         if bullet:
@@ -247,6 +249,7 @@ class _HtmlBlocks(HTMLParser):
         self._skip: List[str] = []
         self._text: List[str] = []
         self._kind = PARAGRAPH
+        self._level = 0  # of the heading being read
         self._in_title = False
         self._title_text: List[str] = []
         self._cells: List[str] = []  # the cells of the current table row
@@ -274,6 +277,7 @@ class _HtmlBlocks(HTMLParser):
         if tag in self.HEADINGS:
             self._flush()
             self._kind = HEADING
+            self._level = int(tag[1])
         elif tag == "li":
             self._flush()
             self._kind = ITEM
@@ -349,7 +353,7 @@ class _HtmlBlocks(HTMLParser):
         if not text:
             return
         if kind == HEADING:
-            self.blocks.append(Block(HEADING, text.rstrip(":").strip()))
+            self.blocks.append(Block(HEADING, text.rstrip(":").strip(), level=self._level))
         elif kind == ITEM:
             self.blocks.append(Block(ITEM, text))
         else:

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
-DEFAULT_PORT = 8000
+from service.settings import (DEFAULT_CAREERS_SITE_PORT, DEFAULT_CHAT_URL, DEFAULT_SITE_ORIGIN,
+                              LOOPBACK, ServiceSettings)
+
+DEFAULT_PORT = DEFAULT_CAREERS_SITE_PORT
 
 
 def origin_of(url: str) -> str:
@@ -19,12 +22,12 @@ def origin_of(url: str) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    host: str = "127.0.0.1"
+    host: str = LOOPBACK
     port: int = DEFAULT_PORT
     #: The Rasa server as the candidate's browser reaches it (the socket.io channel).
-    chat_url: str = "http://localhost:5005"
+    chat_url: str = DEFAULT_CHAT_URL
     #: Where candidates open the site; the Rasa server must allow it (`--cors`).
-    site_origin: str = f"http://localhost:{DEFAULT_PORT}"
+    site_origin: str = DEFAULT_SITE_ORIGIN
     site_name: str = "Careers"
     #: The knowledge base (None: KB_DATABASE_URL, else var/knowledge.sqlite).
     kb_url: Optional[str] = None
@@ -35,15 +38,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
-        port = int(env.get("CAREERS_SITE_PORT") or DEFAULT_PORT)
-        rasa_port = env.get("RASA_PORT") or "5005"
-        chat_url = env.get("CAREERS_CHAT_URL") or f"http://localhost:{rasa_port}"
-        site_origin = env.get("CAREERS_SITE_ORIGIN") or f"http://localhost:{port}"
+        service = ServiceSettings.from_env(env)  # ports, hosts and URLs, with their defaults
         settings = cls(
-            host=env.get("CAREERS_SITE_HOST") or "127.0.0.1",
-            port=port,
-            chat_url=chat_url.rstrip("/"),
-            site_origin=origin_of(site_origin),
+            host=service.careers_site_host,
+            port=service.careers_site_port,
+            chat_url=service.chat_url,
+            site_origin=origin_of(service.site_origin),
             site_name=env.get("CAREERS_SITE_NAME") or "Careers",
             kb_url=env.get("KB_DATABASE_URL") or None,
         )

@@ -16,14 +16,17 @@ from typing import Dict, List, Optional
 
 import requests
 
+from service import settings as service_settings
+from service.settings import LOOPBACK
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-DEFAULT_MODEL = ROOT / "models" / "recruiting-bot.tar.gz"
+DEFAULT_MODEL = ROOT / service_settings.DEFAULT_MODEL
 
 
 def free_port() -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((LOOPBACK, 0))
         return sock.getsockname()[1]
 
 
@@ -110,7 +113,7 @@ class Bot:
     def __post_init__(self) -> None:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         env = base_env(KB_DATABASE_URL=self.kb_url,
-                       ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.action_port}/webhook",
+                       ACTION_ENDPOINT_URL=f"http://{LOOPBACK}:{self.action_port}/webhook",
                        TRACKER_STORE_URL=self.tracker_store_url,
                        **self.extra_env)
         # The channels and endpoints `make run` would use with this environment.
@@ -121,17 +124,17 @@ class Bot:
                            capture_output=True)
         self.actions = Server(
             "action server", [PYTHON, "-m", "actions", "--port", str(self.action_port)], env,
-            f"http://127.0.0.1:{self.action_port}/health", self.work_dir / "actions.log", 60)
+            f"http://{LOOPBACK}:{self.action_port}/health", self.work_dir / "actions.log", 60)
         self.rasa = Server(
             "Rasa server",
             [PYTHON, "-m", "rasa_ext", "run", "--model", str(self.model), "--interface",
-             "127.0.0.1", "--port", str(self.rasa_port), "--credentials", str(credentials),
+             LOOPBACK, "--port", str(self.rasa_port), "--credentials", str(credentials),
              "--endpoints", str(endpoints), *self.rasa_args],
-            env, f"http://127.0.0.1:{self.rasa_port}/", self.work_dir / "rasa.log", 300)
+            env, f"http://{LOOPBACK}:{self.rasa_port}/", self.work_dir / "rasa.log", 300)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return f"http://{LOOPBACK}:{self.rasa_port}"
 
     @property
     def tracker_store_url(self) -> str:

@@ -7,9 +7,11 @@ from typing import Any, Dict, Optional
 
 import socketio
 
+from service.settings import DEFAULT_SITE_ORIGIN
+
 
 class WebChat:
-    def __init__(self, url: str, origin: str = "http://localhost:8000",
+    def __init__(self, url: str, origin: str = DEFAULT_SITE_ORIGIN,
                  session_id: Optional[str] = None) -> None:
         self.session_id = session_id or uuid.uuid4().hex
         self.replies: "queue.Queue[Dict[str, Any]]" = queue.Queue()

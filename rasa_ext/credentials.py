@@ -20,12 +20,12 @@ from typing import Any, Dict, List, Mapping, Optional
 import yaml
 
 from rasa_ext import generated
+from service.settings import ServiceSettings
 
 BASE = Path(__file__).resolve().parent.parent / "credentials.yml"
 REST_CHANNEL = "rasa_ext.rest.RestInput"
 SLACK_CHANNEL = "rasa_ext.slack.SlackInput"
 SOCKETIO_CHANNEL = "rasa_ext.socketio.SocketIOInput"
-DEFAULT_SITE_ORIGIN = "http://localhost:8000"
 
 
 SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
@@ -74,9 +74,9 @@ def build(env: Mapping[str, str], base: Path = BASE) -> Dict[str, Any]:
     credentials: Dict[str, Any] = dict(yaml.safe_load(base.read_text()) or {})
     if SOCKETIO_CHANNEL in credentials:
         # The web chat's socket.io accepts only the careers site's origin(s).
-        origins = [o.strip() for o in _env(env, "CAREERS_SITE_ORIGIN").split(",") if o.strip()]
+        origins = ServiceSettings.from_env(env).site_origins  # CAREERS_SITE_ORIGIN or default
         credentials[SOCKETIO_CHANNEL] = {**(credentials[SOCKETIO_CHANNEL] or {}),
-                                         "cors_allowed_origins": origins or [DEFAULT_SITE_ORIGIN]}
+                                         "cors_allowed_origins": origins}
     if REST_CHANNEL in credentials and _env(env, "REST_RATE_LIMIT_PER_MINUTE"):
         credentials[REST_CHANNEL] = {**(credentials[REST_CHANNEL] or {}),
                                      "rate_limit_per_minute": int(_env(env, "REST_RATE_LIMIT_PER_MINUTE"))}

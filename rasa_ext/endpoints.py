@@ -4,7 +4,8 @@ environment at start-up.
 `python -m rasa_ext.endpoints OUT.yml` writes the endpoints file `make run` and the tests
 hand to `rasa run --endpoints`: the repository's endpoints.yml with
 
-- the action server at ACTION_ENDPOINT_URL, else http://localhost:$ACTION_SERVER_PORT/webhook;
+- the action server at ACTION_ENDPOINT_URL, else http://localhost:$ACTION_SERVER_PORT/webhook
+  (service/settings.py);
 - the tracker store at TRACKER_STORE_URL (any SQLAlchemy URL; a password in it stays in
   the generated file, readable by its owner only), else the SQLite file of endpoints.yml,
   made absolute so the server's working directory does not matter.
@@ -19,6 +20,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from rasa_ext import generated
+from service.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "endpoints.yml"
@@ -26,11 +28,7 @@ BASE = ROOT / "endpoints.yml"
 
 def build(env: Mapping[str, str], base: Path = BASE) -> Dict[str, Any]:
     endpoints: Dict[str, Any] = dict(yaml.safe_load(base.read_text()) or {})
-    if env.get("ACTION_ENDPOINT_URL"):
-        endpoints["action_endpoint"] = {"url": env["ACTION_ENDPOINT_URL"]}
-    elif env.get("ACTION_SERVER_PORT"):
-        endpoints["action_endpoint"] = {
-            "url": f"http://localhost:{int(env['ACTION_SERVER_PORT'])}/webhook"}
+    endpoints["action_endpoint"] = {"url": ServiceSettings.from_env(env).action_endpoint_url}
     store = dict(endpoints.get("tracker_store") or {})
     if store.get("type") == "SQL":
         url = make_url(env.get("TRACKER_STORE_URL") or store["url"])

@@ -19,10 +19,11 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint
 
 from rasa_ext.rest import MAX_MESSAGE_LENGTH  # one limit for every channel
+from service.settings import DEFAULT_SITE_ORIGIN
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ORIGINS = ("http://localhost:8000",)
+DEFAULT_ORIGINS = (DEFAULT_SITE_ORIGIN,)
 UNREADABLE_REPLY = "Sorry, I couldn't read that message. Please type your question again."
 
 

@@ -1,31 +1,30 @@
 #!/usr/bin/env bash
 # Start the action server, the Rasa server (REST and the web chat's socket.io channel) and
-# the careers site, wait until they answer, say where to talk to the bot, and stop them all
-# on Ctrl-C. `--shell`: chat in the terminal. Ports and hosts come from the environment
-# (defaults below). Run through `make run`.
+# the careers site under supervisord, wait until they answer, and say where to talk to the
+# bot. A server that crashes is restarted (at once; with a growing delay if it keeps failing
+# while starting) while the others keep serving, with one line about it here and in
+# $LOG_DIR/restarts.log (service/supervisord.py says why supervisord). Ctrl-C or `make stop`
+# stops everything. `--shell`: chat in the terminal (only the action server is started).
+# Ports, hosts and folders: service/settings.py, overridable from the environment. Run
+# through `make run` / `make shell`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
-ACTION_PORT=${ACTION_SERVER_PORT:-5055}
-RASA_PORT=${RASA_PORT:-5005}
-RASA_HOST=${RASA_HOST:-127.0.0.1}
-MODEL=${RASA_MODEL:-models/recruiting-bot.tar.gz}
-LOG_DIR=${LOG_DIR:-var/log}
-# The careers site, where candidates open it (the Rasa server allows only this origin's
-# web chat: --cors), and the Rasa server as their browsers reach it.
-SITE_PORT=${CAREERS_SITE_PORT:-8000}
-export CAREERS_SITE_PORT=$SITE_PORT
-export CAREERS_SITE_ORIGIN=${CAREERS_SITE_ORIGIN:-http://localhost:$SITE_PORT}
-export CAREERS_CHAT_URL=${CAREERS_CHAT_URL:-http://localhost:$RASA_PORT}
-mkdir -p "$LOG_DIR"
+shell=false
+[ "${1:-}" = "--shell" ] && shell=true
+settings=$("$PY" -m service.settings)
+eval "$settings"
+mkdir -p "$LOG_DIR" "$RUN_DIR"
+CONF=$RUN_DIR/supervisord.conf
+SUPERVISOR_LOG=$LOG_DIR/supervisord.log
 
-pids=()
-stop() { trap - EXIT INT TERM; [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap stop EXIT INT TERM
-
-ports=("$ACTION_PORT" "$RASA_PORT")
-[ "${1:-}" = "--shell" ] || ports+=("$SITE_PORT")
+if [ -f "$RUN_DIR/supervisord.pid" ] && kill -0 "$(cat "$RUN_DIR/supervisord.pid")" 2>/dev/null; then
+  echo "error: the bot is already running (supervisord pid $(cat "$RUN_DIR/supervisord.pid")); stop it with \`make stop\`" >&2
+  exit 1
+fi
+ports=("$ACTION_SERVER_PORT" "$RASA_PORT")
+$shell || ports+=("$CAREERS_SITE_PORT")
 for port in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "error: port $port is already in use (another bot running?); stop it or set ACTION_SERVER_PORT / RASA_PORT / CAREERS_SITE_PORT" >&2
@@ -33,48 +32,66 @@ for port in "${ports[@]}"; do
   fi
 done
 
-echo "Starting the action server on port $ACTION_PORT (log: $LOG_DIR/actions.log)"
-"$PY" -m actions --port "$ACTION_PORT" >"$LOG_DIR/actions.log" 2>&1 &
-pids+=($!)
+"$PY" -m rasa_ext.endpoints "$RUN_DIR/endpoints.yml"
+if $shell; then
+  "$PY" -m service.supervisord conf "$CONF" --only actions
+else
+  "$PY" -m rasa_ext.credentials "$RUN_DIR/credentials.yml"
+  # Rasa's HTTP API (conversations, model, ...) stays off unless a token protects it.
+  [ -z "${RASA_API_TOKEN:-}" ] || echo "Rasa HTTP API on, token required (RASA_API_TOKEN)"
+  "$PY" -m service.supervisord conf "$CONF"
+fi
 
-wait_for() {  # url, name, seconds
-  local deadline=$((SECONDS + $3))
+supervisor_pid=
+tail_pid=
+stop() {  # supervisord stops every server it started (their whole process groups)
+  trap - EXIT INT TERM
+  if [ -n "$supervisor_pid" ] && kill -0 "$supervisor_pid" 2>/dev/null; then
+    echo "Stopping the recruiting bot"
+    kill -TERM "$supervisor_pid" 2>/dev/null || true
+    wait "$supervisor_pid" 2>/dev/null || true
+  fi
+  [ -z "$tail_pid" ] || wait "$tail_pid" 2>/dev/null || true
+}
+trap stop EXIT
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+
+log_start=$(stat -c %s "$SUPERVISOR_LOG" 2>/dev/null || echo 0)
+touch "$LOG_DIR/restarts.log"
+"$PY" -m supervisor.supervisord -c "$CONF" &
+supervisor_pid=$!
+# The one line per crash or restart (service/restarts.py), here; ends with supervisord.
+tail -n 0 -F --pid="$supervisor_pid" "$LOG_DIR/restarts.log" 2>/dev/null &
+tail_pid=$!
+
+wait_for() {  # url, program, title, seconds
+  local deadline=$((SECONDS + $4))
   until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-    for pid in "${pids[@]}"; do
-      kill -0 "$pid" 2>/dev/null || { echo "error: the $2 stopped; see $LOG_DIR" >&2; tail -n 20 "$LOG_DIR"/*.log >&2; exit 1; }
-    done
-    [ $SECONDS -lt $deadline ] || { echo "error: the $2 did not start within $3 s; see $LOG_DIR" >&2; exit 1; }
+    kill -0 "$supervisor_pid" 2>/dev/null ||
+      { echo "error: supervisord stopped; see $SUPERVISOR_LOG" >&2; tail -n 20 "$SUPERVISOR_LOG" >&2; exit 1; }
+    if tail -c "+$((log_start + 1))" "$SUPERVISOR_LOG" 2>/dev/null | grep -q "gave up: $2 "; then
+      echo "error: the $3 keeps failing while starting; see $LOG_DIR/$2.log" >&2
+      tail -n 20 "$LOG_DIR/$2.log" >&2
+      exit 1
+    fi
+    [ $SECONDS -lt $deadline ] || { echo "error: the $3 did not start within $4 s; see $LOG_DIR/$2.log" >&2; exit 1; }
     sleep 0.5
   done
 }
-wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 60
 
-export ACTION_SERVER_PORT=$ACTION_PORT
-"$PY" -m rasa_ext.endpoints var/endpoints.yml
-if [ "${1:-}" = "--shell" ]; then
-  "$PY" -m rasa_ext shell --model "$MODEL" --endpoints var/endpoints.yml
+echo "Starting the action server on port $ACTION_SERVER_PORT (log: $LOG_DIR/actions.log)"
+if $shell; then
+  wait_for "http://127.0.0.1:$ACTION_SERVER_PORT/health" actions "action server" 60
+  "$PY" -m rasa_ext shell --model "$RASA_MODEL" --port "$RASA_PORT" --endpoints "$RUN_DIR/endpoints.yml"
   exit
 fi
-
-"$PY" -m rasa_ext.credentials var/credentials.yml
-# Rasa's HTTP API (conversations, model, ...) stays off unless a token protects it.
-api_args=()
-if [ -n "${RASA_API_TOKEN:-}" ]; then
-  api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
-  echo "Rasa HTTP API on, token required (RASA_API_TOKEN)"
-fi
 echo "Starting the Rasa server on port $RASA_PORT (log: $LOG_DIR/rasa.log)"
-"$PY" -m rasa_ext run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" \
-  --credentials var/credentials.yml --endpoints var/endpoints.yml "${api_args[@]}" \
-  --cors "$CAREERS_SITE_ORIGIN" >"$LOG_DIR/rasa.log" 2>&1 &
-pids+=($!)
-
-echo "Starting the careers site on port $SITE_PORT (log: $LOG_DIR/careers.log)"
-"$PY" -m careers >"$LOG_DIR/careers.log" 2>&1 &
-pids+=($!)
-wait_for "http://127.0.0.1:$SITE_PORT/healthz" "careers site" 60
+echo "Starting the careers site on port $CAREERS_SITE_PORT (log: $LOG_DIR/careers.log)"
+wait_for "http://127.0.0.1:$ACTION_SERVER_PORT/health" actions "action server" 60
+wait_for "http://127.0.0.1:$CAREERS_SITE_PORT/healthz" careers "careers site" 60
 # Rasa loads the model before it accepts connections: once it answers, it is ready.
-wait_for "http://127.0.0.1:$RASA_PORT/" "Rasa server" 300
+wait_for "http://127.0.0.1:$RASA_PORT/" rasa "Rasa server" 300
 
 cat <<MSG
 
@@ -83,8 +100,16 @@ The recruiting bot is running.
   REST:   curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
             -H 'Content-Type: application/json' -d '{"sender": "me", "message": "what does it pay?"}'
   Logs:   $LOG_DIR/rasa.log, $LOG_DIR/actions.log, $LOG_DIR/careers.log
-Press Ctrl-C to stop.
+          $LOG_DIR/restarts.log (crashes and restarts), $LOG_DIR/supervisord.log
+A server that crashes is restarted. Press Ctrl-C or run \`make stop\` to stop.
 MSG
-wait -n "${pids[@]}"
-echo "error: a server stopped; see $LOG_DIR" >&2
-exit 1
+status=0
+wait "$supervisor_pid" || status=$?
+supervisor_pid=
+stop
+if [ "$status" -eq 0 ]; then
+  echo "The recruiting bot stopped."
+else
+  echo "error: supervisord exited with status $status; see $SUPERVISOR_LOG" >&2
+fi
+exit "$status"

@@ -9,6 +9,39 @@
   var role = mount.getAttribute("data-role");
   var roleTitle = mount.getAttribute("data-role-title");
 
+  // -- availability: say so while the Rasa server cannot be reached -----------------------
+  // The widget shows nothing at all without a socket.io connection (Rasa starting,
+  // restarted by the supervisor, or down). socket.io keeps retrying the Rasa server by
+  // itself (after 1 s, backing off to 5 s, without end), so the notice goes as soon as
+  // it connects again.
+  var status = document.getElementById("chat-status");
+  var GRACE_MS = 2000;  // a normal connection takes well under this: no flash of the notice
+  var live = false;
+  var pending = null;
+
+  function showUnavailable(on) {
+    if (!status) return;
+    var text = on ? status.getAttribute("data-unavailable") : "";
+    if (status.textContent !== text) status.textContent = text;
+  }
+
+  function connectionLost() {
+    live = false;
+    if (pending !== null) return;
+    pending = window.setTimeout(function () {
+      pending = null;
+      if (!live) showUnavailable(true);
+    }, GRACE_MS);
+  }
+
+  function connected() {
+    live = true;
+    if (pending !== null) { window.clearTimeout(pending); pending = null; }
+    showUnavailable(false);
+  }
+
+  connectionLost();  // until the first connection
+
   window.WebChat.default({
     socketUrl: mount.getAttribute("data-socket-url"),
     socketPath: "/socket.io/",
@@ -25,7 +58,14 @@
     params: { storage: "local" },
     customMessageDelay: function () { return 350; },
     showFullScreenButton: false,
-    displayUnreadCount: false
+    displayUnreadCount: false,
+    // Not session_confirm: a handler of ours for it would replace the widget's own, which
+    // is what makes the widget visible.
+    onSocketEvent: {
+      connect: connected,
+      connect_error: connectionLost,
+      disconnect: connectionLost
+    }
   }, mount);
 
   // -- accessibility: names, state and keyboard for the widget's controls ---------------

@@ -274,3 +274,15 @@ def test_static_files_are_served_with_content_hashes(site):
     assert response.headers["Content-Type"].startswith("text/css")
     scripts = [a["src"] for a in page.all("script")]
     assert [s.split("?")[0] for s in scripts] == ["/static/vendor/rasa-webchat.js", "/static/chat.js"]
+
+
+@pytest.mark.parametrize("path", ["/", f"/jobs/{REAL_ROLE}"])
+def test_every_page_with_the_chat_has_an_announced_unavailable_notice(site, path):
+    """chat.js fills it in while the Rasa server cannot be reached (test_chat_availability.py
+    watches it happen in a browser); empty until then, so nothing is announced for nothing."""
+    body = get(site, path).text
+    (status,) = [a for tag, a in Page(body).elements if a.get("id") == "chat-status"]
+    assert re.search(r'<div id="chat-status"[^>]*>\s*</div>', body), "empty until chat.js fills it"
+    assert status["role"] == "status" and status["aria-live"] == "polite"
+    assert status["data-unavailable"] == ("The assistant is starting or unavailable — "
+                                          "try again in a moment.")
