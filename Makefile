@@ -1,7 +1,7 @@
 # The recruiting bot. `make run` sets everything up and starts the bot; `make test` runs
 # every test. Both work from a fresh clone: each step below runs only when its inputs
 # changed (environment <- requirements.txt, knowledge base <- knowledge/, spaCy pipeline
-# <- knowledge base, model <- training data, config and pipeline, the careers site's web
+# <- occupation titles, model <- training data, config and pipeline, the careers site's web
 # chat <- package-lock.json).
 
 SHELL := /bin/bash
@@ -31,7 +31,7 @@ TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml')
 NODE_DEPS := node_modules/.installed
 WEBCHAT := careers/static/vendor/rasa-webchat.js
 
-.PHONY: help setup site browser run stop test eval bench load train shell kb clean lock
+.PHONY: help setup site browser run stop test eval bench bench-roles load train shell kb clean lock
 
 help:
 	@echo "make run    set up (environment, knowledge base, model, web chat) and start the bot and the careers site"
@@ -39,6 +39,7 @@ help:
 	@echo "make eval   write results/REPORT.md: held-out NLU, answers, with and without spaCy"
 	@echo "make bench  latency and throughput against a stock Rasa bot: results/bench.json"
 	@echo "make load   50+50 conversations over REST and socket.io, then check nothing was lost"
+	@echo "make bench-roles  knowledge bases of 1, 10, 100 and 500 roles: load time, time to answer a new role, latency, memory"
 	@echo "make train  train the Rasa model if its data changed"
 	@echo "make stop   stop the bot that make run started (from another terminal)"
 	@echo "make shell  chat with the bot in this terminal"
@@ -59,13 +60,15 @@ $(INSTALLED): requirements.txt scripts/find-python.sh
 $(KB_DB): $(INSTALLED) $(KNOWLEDGE_FILES)
 	$(PY) -m bot kb load
 
-$(SPACY_PIPELINE): $(KB_DB) bot/nlp.py
+# Nothing of the knowledge base is in it (roles are resolved at run time), so a new or
+# edited role never retrains the model.
+$(SPACY_PIPELINE): $(INSTALLED) bot/nlp.py third_party/occupations/titles.tsv
 	$(PY) -m bot nlp build models/spacy-pipeline
 
 kb: $(KB_DB)
 
 # -- model: Rasa retrains only the parts whose data changed (fingerprints in .rasa/) ---
-$(MODEL): $(SPACY_PIPELINE) $(TRAINING_FILES)
+$(MODEL): $(SPACY_PIPELINE) $(TRAINING_FILES) | $(KB_DB)
 	$(RASA) train --data data/nlu data/rules data/stories --config config.yml \
 	  --domain domain.yml --out models --fixed-model-name recruiting-bot
 	@touch $@
@@ -121,6 +124,9 @@ bench: setup
 
 load: setup
 	$(PY) scripts/load_test.py
+
+bench-roles: setup
+	$(PY) scripts/bench_roles.py
 
 # -- maintenance ----------------------------------------------------------------------
 lock: $(INSTALLED)

@@ -9,8 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_topic import answer_topics, topic_in, waiting_topic
-from actions.context import role_mentions
+from actions.answer_topic import answer_topics, follow_up_topic, topic_in, waiting_topic
+from actions.context import named_in_message, role_mentions
 from actions.knowledge import knowledge_base
 from bot import KnowledgeBaseUnavailable
 
@@ -39,12 +39,36 @@ def two_questions(tracker: Tracker) -> List[str]:
 
 
 def best_guess(tracker: Tracker) -> List[str]:
-    """For a message that names a role: both questions if it asks two, else NLU's most
-    likely intent if it is a role question, else the question waiting for a role, else the
-    overview."""
+    """For a message that names a role: both questions if it asks two, else the more likely
+    of NLU's two best intents that is a role question, else the question waiting for a role
+    (or, for "and for the nurse?", the last one), else the overview."""
+    follow_up = follow_up_topic(tracker)
+    if follow_up:
+        return [follow_up]
     ranked = ranked_topics(tracker)
-    return two_questions(tracker) or [ranked[0][0] if ranked and ranked[0][0]
-                                      else waiting_topic(tracker)]
+    first = next((topic for topic, _ in ranked if topic), None)
+    return two_questions(tracker) or [first or waiting_topic(tracker)]
+
+
+class ActionOutOfScope(Action):
+    """Out of scope, unless the message names a role or an occupation ("what does a tax
+    examiner make?" read as out of scope): then it is a question about that role or
+    occupation, handled as `action_not_understood` handles one."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[EventType]:
+        try:
+            named = bool(named_in_message(tracker, knowledge_base()))
+        except KnowledgeBaseUnavailable as exc:
+            log.error("Knowledge base unavailable while handling out of scope: %s", exc)
+            named = False
+        if named:
+            return answer_topics(dispatcher, tracker, best_guess(tracker))
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
 
 
 class ActionNotUnderstood(Action):
@@ -62,7 +86,12 @@ class ActionNotUnderstood(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
-        topics = best_guess(tracker) if role_mentions(tracker) else two_questions(tracker)
+        try:
+            named = bool(role_mentions(tracker)) or bool(named_in_message(tracker, knowledge_base()))
+        except KnowledgeBaseUnavailable as exc:
+            log.error("Knowledge base unavailable while handling a fallback: %s", exc)
+            named = False
+        topics = best_guess(tracker) if named else two_questions(tracker)
         if topics:
             try:
                 knowledge_base().check()

@@ -20,9 +20,17 @@ def topic_answer(role: Role, topic: Topic, facts: Sequence[Fact]) -> str:
     return f"{intro} {paragraph}" if intro else paragraph
 
 
-def role_list(roles: Sequence[Role]) -> str:
-    """Role titles as a sentence fragment: "A", "A and B", "A, B and C"."""
+#: A chat message names at most this many roles; the careers site lists them all.
+MAX_ROLES_NAMED = 12
+
+
+def role_list(roles: Sequence[Role], limit: int = MAX_ROLES_NAMED) -> str:
+    """Role titles as a sentence fragment: "A", "A and B", "A, B and C"; past `limit`,
+    "A, B, ... and 488 more roles"."""
     titles = [r.title for r in roles]
+    if len(titles) > limit:
+        rest = len(titles) - limit
+        return f"{', '.join(titles[:limit])} and {rest} more role{'s' if rest > 1 else ''}"
     if len(titles) <= 1:
         return "".join(titles)
     return f"{', '.join(titles[:-1])} and {titles[-1]}"

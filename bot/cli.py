@@ -5,7 +5,7 @@
     python -m bot kb roles             list the roles in the database
     python -m bot kb show ROLE [TOPIC] print a role's facts (ROLE: slug, title or alias)
     python -m bot kb import FILE...    draft job files from job descriptions (text, Markdown, HTML)
-    python -m bot nlp build OUT_DIR    build the spaCy pipeline Rasa loads
+    python -m bot nlp build OUT_DIR    build the spaCy pipeline Rasa loads (no role in it)
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--force", action="store_true", help="replace a role with the same slug")
 
     nlp = groups.add_parser("nlp", help="the spaCy pipeline").add_subparsers(dest="command", required=True)
-    build = nlp.add_parser("build", help="build the spaCy pipeline from the database")
+    build = nlp.add_parser("build", help="build the spaCy pipeline (occupation titles, no role)")
     build.add_argument("out_dir", type=Path)
     return parser
 
@@ -103,6 +103,15 @@ def _run(args: argparse.Namespace) -> int:
         print(f"loaded {report.roles} role(s) and {report.facts} facts into {display_url(report.url)}")
         return 0
 
+    if (args.group, args.command) == ("nlp", "build"):
+        from bot.mentions import read_occupations
+        from bot.nlp import save_pipeline  # spaCy is slow to import; only here
+
+        titles = read_occupations()
+        out = save_pipeline(titles, args.out_dir.resolve())
+        print(f"built spaCy pipeline with {len(titles)} occupation titles in {out}")
+        return 0
+
     kb = KnowledgeBase(args.db)
     if (args.group, args.command) == ("kb", "roles"):
         for role in kb.roles():
@@ -127,13 +136,5 @@ def _run(args: argparse.Namespace) -> int:
                 for fact in facts:
                     print(f'    quote: "{fact.quote}"')
             print()
-        return 0
-    if (args.group, args.command) == ("nlp", "build"):
-        from bot.nlp import save_pipeline  # spaCy is slow to import; only here
-
-        kb.check()
-        roles = kb.roles()
-        out = save_pipeline(roles, args.out_dir.resolve())
-        print(f"built spaCy pipeline for {len(roles)} role(s) in {out}")
         return 0
     raise AssertionError(f"unhandled command {args.group} {args.command}")

@@ -45,9 +45,11 @@ _TITLE_IN_HEADING = (
                r"(?P<title>.+)$", re.I),
     re.compile(r"^about the (?P<title>.+?) (?:role|position|job)$", re.I),
 )
-# The least a job description states: facts on at least this many topics.
+# The least a job description states: facts on at least this many topics, one of them
+# what the job involves or asks for (a README or a news page has an overview, not these).
 MIN_TOPICS = 2
 MIN_FACTS = 3
+CORE_TOPICS = ("duties", "salary", "skills", "experience", "education", "qualities")
 
 
 class ImportRefused(Exception):
@@ -74,6 +76,8 @@ class Draft:
     summary: DraftFact
     notes: List[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: department / location / employment_type, from the document's label/value lines.
+    listing: Dict[str, str] = field(default_factory=dict)
 
     @property
     def source_text(self) -> str:
@@ -118,15 +122,38 @@ def draft_job(document: Document, topic_keys: Sequence[str], title: Optional[str
                             "(lower-case words joined by hyphens)")
     topics, not_placed = place(document, clean_title, topic_keys)
     facts = sum(len(v) for v in topics.values())
-    if facts < MIN_FACTS or len(topics) < MIN_TOPICS:
+    if facts < MIN_FACTS or len(topics) < MIN_TOPICS or not set(CORE_TOPICS) & set(topics):
         raise ImportRefused(
             f"{document.path}: does not read as a job description: found {facts} fact(s) on "
-            f"{len(topics)} topic(s) (duties, pay, skills, experience, education, ...); "
-            f"at least {MIN_FACTS} facts on {MIN_TOPICS} topics are needed")
+            f"{len(topics)} topic(s) ({', '.join(topics) or 'none'}); at least {MIN_FACTS} "
+            f"facts on {MIN_TOPICS} topics are needed, one of them on what the job involves "
+            f"or asks for ({', '.join(CORE_TOPICS)})")
     summary = next(iter(topics.get("overview") or topics.get("duties") or
                         next(iter(topics.values()))))
     return Draft(document, slug, clean_title, aliases_for(document, clean_title, abbreviation),
-                 topics, not_placed, summary)
+                 topics, not_placed, summary, listing=listing_fields(document))
+
+
+# Labels of label/value lines that file a role on the careers site.
+_LISTING_LABELS = {
+    "department": "department", "division": "department", "team": "department",
+    "business unit": "department", "function": "department",
+    "location": "location", "work location": "location", "job location": "location",
+    "employment type": "employment_type", "job type": "employment_type",
+    "type of employment": "employment_type", "contract type": "employment_type",
+}
+
+
+def listing_fields(document: Document) -> Dict[str, str]:
+    """Department, location and employment type, where the document gives them as
+    "Label: value" lines; as the document words them (the job file check wants that)."""
+    found: Dict[str, str] = {}
+    for block in document.blocks:
+        if block.kind == FIELD and block.label and block.value:
+            name = _LISTING_LABELS.get(block.label.strip().lower())
+            if name and name not in found:
+                found[name] = " ".join(block.value.split())
+    return found
 
 
 def find_title(document: Document) -> Optional[str]:
@@ -389,6 +416,8 @@ def job_yaml(draft: Draft) -> str:
     data["slug"] = draft.slug
     data["title"] = draft.title
     data["source"] = f"../sources/{draft.slug}.txt"
+    for name, value in draft.listing.items():
+        data[name] = value
     if draft.aliases:
         data["aliases"] = CommentedSeq(draft.aliases)
     data["summary"] = _fact_map(draft.summary)

@@ -53,6 +53,10 @@ class SourceDoc:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+#: Optional one-line fields of a job file that file the role on the careers site.
+LISTING_FIELDS = ("department", "location", "employment_type")
+
+
 @dataclass(frozen=True)
 class JobSpec:
     path: Path
@@ -62,6 +66,8 @@ class JobSpec:
     source: SourceDoc
     summary: FactSpec
     topics: Dict[str, List[FactSpec]] = field(default_factory=dict)
+    #: Where the careers site files the role (search and filters); each as the source says it.
+    listing: Dict[str, str] = field(default_factory=dict)
 
     @property
     def names(self) -> Tuple[str, ...]:
@@ -217,7 +223,8 @@ def read_job(path: Path, topic_keys: Sequence[str]) -> Tuple[Optional[JobSpec], 
     if not isinstance(data, dict):
         check.add(data, None, "", "must be a mapping (see docs/knowledge-base.md)")
         return None, check.problems
-    check.unknown_keys(data, ["slug", "title", "source", "aliases", "summary", "topics"], "")
+    check.unknown_keys(data, ["slug", "title", "source", "aliases", *LISTING_FIELDS, "summary",
+                              "topics"], "")
 
     slug = check.text(data, "slug", "slug")
     if slug is not None and not SLUG_PATTERN.match(slug):
@@ -247,6 +254,19 @@ def read_job(path: Path, topic_keys: Sequence[str]) -> Tuple[Optional[JobSpec], 
             else:
                 aliases.append(squash(alias))
 
+    listing: Dict[str, str] = {}
+    for name in LISTING_FIELDS:
+        if data.get(name) is None:
+            continue
+        value = check.text(data, name, name)
+        if value is None:
+            continue
+        if source is not None and squash(value).lower() not in squash(source.text).lower():
+            check.add(data, name, name, f"{value!r} does not occur in the source document "
+                                        "(write it as the job description does)")
+        else:
+            listing[name] = squash(value)
+
     summary = None
     summary_node = check.mapping(data, "summary", "summary")
     if summary_node is not None:
@@ -270,7 +290,7 @@ def read_job(path: Path, topic_keys: Sequence[str]) -> Tuple[Optional[JobSpec], 
 
     if check.problems or slug is None or title is None or source is None or summary is None:
         return None, check.problems
-    return JobSpec(path, slug, title, tuple(aliases), source, summary, topics), []
+    return JobSpec(path, slug, title, tuple(aliases), source, summary, topics, listing), []
 
 
 def _read_fact(check: _Collector, node: Any, where: str, source: Optional[SourceDoc],

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from bot import schema
 from bot.db import display_url, reader_engine
 from bot.errors import KnowledgeBaseUnavailable
+from bot.mentions import Mention, NamedRole, RoleMatcher, find_mentions, occupation_matcher
 from bot.names import best_match
 from bot.settings import database_url
 
@@ -24,6 +25,9 @@ class Role:
     summary: str
     names: Tuple[str, ...]  # the title first, then the aliases
     source: str  # path of the source document, relative to the project
+    department: Optional[str] = None
+    location: Optional[str] = None
+    employment_type: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class KnowledgeBase:
     def __init__(self, url: Optional[str] = None) -> None:
         self.url = url or database_url()
         self._engine = reader_engine(self.url)
+        self._matcher: Optional[Tuple[Optional[str], RoleMatcher]] = None
 
     def close(self) -> None:
         self._engine.dispose()
@@ -69,19 +74,52 @@ class KnowledgeBase:
                 f"knowledge base at {display_url(self.url)} holds no role: run `python -m bot kb load`")
         return count
 
+    def stamp(self) -> Optional[str]:
+        """When the knowledge base was last loaded: changes with every `kb load`."""
+        return self._scalar(
+            select(schema.kb_meta.c.value).where(schema.kb_meta.c.key == "loaded_at"))
+
+    def role_matcher(self) -> RoleMatcher:
+        """The roles as a matcher for messages, rebuilt when the knowledge base is reloaded."""
+        stamp = self.stamp()
+        if self._matcher is None or self._matcher[0] != stamp:
+            named = [NamedRole(r.slug, r.names) for r in self.roles()]
+            self._matcher = (stamp, RoleMatcher(named))
+        return self._matcher[1]
+
+    def roles_containing(self, text: str) -> Tuple[str, ...]:
+        """Slugs of the roles one of whose names has every word of `text` ("warehouse")."""
+        return self.role_matcher().containing(text)
+
+    def mentions(self, text: str) -> List[Mention]:
+        """The roles of the knowledge base, and other occupations, that a message names."""
+        return find_mentions(text, self.role_matcher(), occupation_matcher())
+
     def roles(self) -> List[Role]:
         """Every role, in title order."""
         names = self._names_by_role()
-        rows = self._rows(
-            select(schema.roles.c.id, schema.roles.c.slug, schema.roles.c.title,
-                   schema.roles.c.summary, schema.sources.c.path)
-            .join(schema.sources, schema.sources.c.id == schema.roles.c.source_id)
-            .order_by(schema.roles.c.title))
-        return [Role(r.slug, r.title, r.summary, names.get(r.id, (r.title,)), r.path) for r in rows]
+        rows = self._rows(self._role_rows().order_by(schema.roles.c.title))
+        return [self._role(r, names.get(r.id, (r.title,))) for r in rows]
 
     def role(self, slug: str) -> Optional[Role]:
-        """The role with this slug, or None."""
-        return next((r for r in self.roles() if r.slug == slug), None)
+        """The role with this slug, or None (two small queries, whatever the number of roles)."""
+        rows = self._rows(self._role_rows().where(schema.roles.c.slug == slug))
+        if not rows:
+            return None
+        r = rows[0]
+        return self._role(r, self._names_by_role(r.id).get(r.id, (r.title,)))
+
+    @staticmethod
+    def _role(row, names: Tuple[str, ...]) -> Role:  # type: ignore[no-untyped-def]
+        return Role(row.slug, row.title, row.summary, names, row.path, row.department,
+                    row.location, row.employment_type)
+
+    @staticmethod
+    def _role_rows():  # type: ignore[no-untyped-def]
+        return (select(schema.roles.c.id, schema.roles.c.slug, schema.roles.c.title,
+                       schema.roles.c.summary, schema.roles.c.department, schema.roles.c.location,
+                       schema.roles.c.employment_type, schema.sources.c.path)
+                .join(schema.sources, schema.sources.c.id == schema.roles.c.source_id))
 
     def resolve_role(self, mention: str) -> Optional[Role]:
         """The role a user means by `mention` ("ML engineers", "MLE", a typo), or None."""
@@ -131,9 +169,11 @@ class KnowledgeBase:
             result.setdefault(r.topic_key, []).append(Fact(r.topic_key, r.text, r.quote, r.label))
         return result
 
-    def _names_by_role(self) -> Dict[int, Tuple[str, ...]]:
-        rows = self._rows(select(schema.role_names.c.role_id, schema.role_names.c.name)
-                          .order_by(schema.role_names.c.id))
+    def _names_by_role(self, role_id: Optional[int] = None) -> Dict[int, Tuple[str, ...]]:
+        query = select(schema.role_names.c.role_id, schema.role_names.c.name)
+        if role_id is not None:
+            query = query.where(schema.role_names.c.role_id == role_id)
+        rows = self._rows(query.order_by(schema.role_names.c.id))
         names: Dict[int, List[str]] = {}
         for r in rows:
             names.setdefault(r.role_id, []).append(r.name)

@@ -78,7 +78,7 @@ def _replace_content(conn, knowledge: Knowledge) -> int:  # type: ignore[no-unty
         role_id = conn.execute(insert(schema.roles).values(
             slug=job.slug, title=job.title, summary=job.summary.text,
             summary_quote=job.summary.quote, source_id=source_ids[source_key],
-            job_file=_relative(job.path),
+            job_file=_relative(job.path), **job.listing,
         )).inserted_primary_key[0]
         names = {}
         for name in job.names:

@@ -1,24 +1,24 @@
 """Building the spaCy pipeline that Rasa's SpacyNLP loads.
 
 No pretrained model can be downloaded here, so the pipeline is built from parts that
-ship as packages: a blank English tokenizer, a lemmatizer over spaCy's English lookup
-table (made case-insensitive), and an EntityRuler whose patterns are generated from the
-knowledge base's role names, so every role in the knowledge base is recognised as a
-`role` entity without anyone writing patterns by hand.
+ship as packages and data: a blank English tokenizer, a lemmatizer over spaCy's English
+lookup table (made case-insensitive), and an EntityRuler that tags occupation titles (O*NET
+and BLS, third_party/occupations) as `role` entities, in any case, singular or plural.
+
+Nothing in it comes from the knowledge base: roles are resolved at run time by the action
+server (bot/mentions.py), so adding or editing a role never retrains the model.
 """
 from __future__ import annotations
 
 import shutil
-from collections import defaultdict
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Set
+from typing import Dict, Iterable, List, Sequence
 
 import spacy
 import srsly
 from spacy.language import Language
 from spacy.lookups import Lookups
 
-from bot.kb import Role
 
 ENTITY_LABEL = "role"
 
@@ -37,58 +37,51 @@ def _lemma_table() -> Dict[str, str]:
     return extended
 
 
-def _inflections(table: Dict[str, str]) -> Dict[str, Set[str]]:
-    """lemma -> every lower-case form the table maps to it (engineer -> engineers, ...)."""
-    forms: Dict[str, Set[str]] = defaultdict(set)
-    for form, lemma in table.items():
-        if form.islower():
-            forms[lemma].add(form)
-    return forms
+def plural(word: str) -> str:
+    """A rough English plural, enough for the last word of an occupation title."""
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u"):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "sh", "ch", "x", "z")):
+        return word + "es"
+    return word + "s"
 
 
-def role_patterns(nlp: Language, roles: Iterable[Role], table: Dict[str, str]) -> List[dict]:
-    """EntityRuler token patterns for every name of every role.
+def occupation_patterns(titles: Iterable[str]) -> List[dict]:
+    """EntityRuler phrase patterns (matched lower-case) for every occupation title, singular
+    and plural, except the few that alone usually mean something else ("manager")."""
+    from bot.mentions import NOT_AN_OCCUPATION_ALONE, words
 
-    Each word matches in any case and any inflection the lemma table knows
-    (engineers, Engineer), a word the table does not know also with a plural "s" (MLEs),
-    and words may be joined by a hyphen or not (machine-learning engineer).
-    """
-    inflections = _inflections(table)
-    hyphen = {"ORTH": "-", "OP": "?"}
-    patterns = []
-    for role in roles:
-        for name in role.names:
-            words = [t.lower_ for t in nlp.make_doc(name) if t.text != "-"]
-            tokens: List[dict] = []
-            for i, word in enumerate(words):
-                lemma = table.get(word, word)
-                forms = {word, lemma} | inflections.get(lemma, set())
-                if word not in table and i == len(words) - 1:
-                    forms.add(word + "s")
-                if tokens:
-                    tokens.append(hyphen)
-                tokens.append({"LOWER": {"IN": sorted(forms)}})
-            patterns.append({"label": ENTITY_LABEL, "pattern": tokens, "id": role.slug})
-    return patterns
+    phrases = set()
+    for title in titles:
+        singular_words = words(title)
+        if not singular_words or " ".join(singular_words) in NOT_AN_OCCUPATION_ALONE:
+            continue
+        head = " ".join(title.lower().split()[:-1])
+        last = singular_words[-1]
+        for form in (last, plural(last)):
+            phrases.add(f"{head} {form}".strip())
+    return [{"label": ENTITY_LABEL, "pattern": phrase, "id": "occupation"}
+            for phrase in sorted(phrases)]
 
 
-def build_pipeline(roles: Sequence[Role]) -> Language:
+def build_pipeline(titles: Sequence[str]) -> Language:
     table = _lemma_table()
     nlp = spacy.blank("en")
     lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     lookups = Lookups()
     lookups.add_table("lemma_lookup", table)
     lemmatizer.initialize(lookups=lookups)
-    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
-    ruler.add_patterns(role_patterns(nlp, roles, table))
+    ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "phrase_matcher_attr": "NORM"})
+    ruler.add_patterns(occupation_patterns(titles))
     nlp.meta["name"] = "recruiting_en"
-    nlp.meta["description"] = "Blank English + lookup lemmatizer + role EntityRuler, built from the knowledge base"
+    nlp.meta["description"] = ("Blank English + lookup lemmatizer + an EntityRuler of occupation "
+                               "titles (O*NET, BLS)")
     return nlp
 
 
-def save_pipeline(roles: Sequence[Role], out_dir: Path) -> Path:
+def save_pipeline(titles: Sequence[str], out_dir: Path) -> Path:
     """Build the pipeline and write it to out_dir (replacing what was there)."""
-    nlp = build_pipeline(roles)
+    nlp = build_pipeline(titles)
     tmp = out_dir.with_name(out_dir.name + ".tmp")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(tmp, ignore_errors=True)

@@ -13,7 +13,7 @@ from sqlalchemy import (
 )
 
 #: Bumped when the tables change; a database of another version is rebuilt on load.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 metadata = MetaData()
 
@@ -54,6 +54,10 @@ roles = Table(
     Column("summary_quote", Text, nullable=False),
     Column("source_id", ForeignKey("sources.id"), nullable=False),
     Column("job_file", String(500), nullable=False),
+    # Where the careers site files the role (optional in the job file).
+    Column("department", String(200)),
+    Column("location", String(200)),
+    Column("employment_type", String(100)),
 )
 
 role_names = Table(

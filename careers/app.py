@@ -65,7 +65,11 @@ def _html(body: str, status: int = 200) -> web.Response:
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
 
-async def _render(request: web.Request, method: str, *args: str) -> Optional[str]:
+#: Longest search text or filter value read from the query string.
+MAX_QUERY = 200
+
+
+async def _render(request: web.Request, method: str, *args: object) -> Optional[str]:
     """Render in a worker thread: the knowledge base is read with blocking SQLAlchemy."""
     renderer = request.app[RENDERER_KEY]
     kb = request.app[KB_KEY]
@@ -74,7 +78,12 @@ async def _render(request: web.Request, method: str, *args: str) -> Optional[str
 
 
 async def index(request: web.Request) -> web.Response:
-    return _html(await _render(request, "index"))  # type: ignore[arg-type]
+    """The open roles, searched and filtered by the query string (a plain GET form: works
+    without JavaScript, by keyboard and with a screen reader)."""
+    params = request.query
+    search = {name: params.get(name, "")[:MAX_QUERY].strip()
+              for name in ("q", "department", "location", "type")}
+    return _html(await _render(request, "index", search))  # type: ignore[arg-type]
 
 
 async def job(request: web.Request) -> web.Response:

@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Tuple
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from bot import Fact, KnowledgeBase, Role, Topic
+from bot.search import Filters, facet_values, search_roles
 from careers.config import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -96,8 +97,17 @@ class Renderer:
     def render(self, template: str, **context: object) -> str:
         return self.env.get_template(template).render(**context)
 
-    def index(self, kb: KnowledgeBase) -> str:
-        return self.render("index.html", roles=kb.roles(), chat_role=None)
+    def index(self, kb: KnowledgeBase, search: Optional[Dict[str, str]] = None) -> str:
+        search = search or {}
+        every = kb.roles()
+        filters = Filters(department=search.get("department") or None,
+                          location=search.get("location") or None,
+                          employment_type=search.get("type") or None)
+        query = search.get("q", "")
+        roles = search_roles(every, query, filters)
+        return self.render("index.html", roles=roles, total=len(every), query=query,
+                           filters=filters, facets=facet_values(every),
+                           searched=bool(query or filters != Filters()), chat_role=None)
 
     def job(self, kb: KnowledgeBase, slug: str) -> Optional[str]:
         page = job_page(kb, slug)

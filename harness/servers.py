@@ -155,12 +155,16 @@ class Bot:
         self.actions.env = {**self.actions.env, **env}
         self.actions.start()
 
-    def say(self, sender: str, message: object, timeout: float = 60) -> List[dict]:
-        """Send one message over the REST channel; the bot's replies."""
-        response = requests.post(f"{self.url}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": message}, timeout=timeout)
+    def say(self, sender: str, message: object, timeout: float = 60,
+            page: Optional[str] = None) -> List[dict]:
+        """Send one message over the REST channel (from the job page of role `page`, as
+        the web chat says it); the bot's replies."""
+        body: Dict[str, object] = {"sender": sender, "message": message}
+        if page:
+            body["metadata"] = {"role": page}
+        response = requests.post(f"{self.url}/webhooks/rest/webhook", json=body, timeout=timeout)
         response.raise_for_status()
         return response.json()
 
-    def reply_text(self, sender: str, message: object) -> str:
-        return "\n".join(r.get("text", "") for r in self.say(sender, message))
+    def reply_text(self, sender: str, message: object, page: Optional[str] = None) -> str:
+        return "\n".join(r.get("text", "") for r in self.say(sender, message, page=page))

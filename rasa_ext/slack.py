@@ -31,7 +31,7 @@ import json
 import logging
 import time
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot as RasaSlackBot
@@ -82,6 +82,14 @@ class SlackOutput(RasaSlackBot):
         await self._post_message(channel=self.slack_channel or recipient_id,
                                  text=to_mrkdwn(text), mrkdwn=True,
                                  unfurl_links=False, unfurl_media=False)
+
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
+                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        """The text alone: it already names every choice ("Which role do you mean? ...
+        Registered Nurse and Staff Accountant"), and a Slack button needs interactivity the
+        app does not have, so the user answers by typing the name."""
+        await self.send_text_message(recipient_id, text, **kwargs)
 
 
 class SlackInput(RasaSlackInput):

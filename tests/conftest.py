@@ -9,13 +9,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE = ROOT / "knowledge"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: What the bot ships with: hiring teams edit it, so no test pins its facts; tests over it
+#: derive what they expect from it (tests/kb/test_provenance.py, tests/answers/ ...).
+SHIPPED_KNOWLEDGE = ROOT / "knowledge"
+#: Fixed facts for the tests that need them: one role, the Machine Learning Engineer, as
+#: the seed job description gives it (plus tests/fixtures/knowledge for a second role).
+KNOWLEDGE = FIXTURES / "one-role"
 
 
 @pytest.fixture
 def knowledge_copy(tmp_path: Path) -> Path:
-    """A copy of the real knowledge folder that a test may break."""
+    """A copy of the fixed one-role knowledge folder that a test may break."""
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, target)
     return target
@@ -23,7 +28,7 @@ def knowledge_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def knowledge_with_fixture_role(knowledge_copy: Path) -> Path:
-    """The real knowledge plus a second role (tests/fixtures/knowledge), as a hiring
+    """The one-role knowledge plus a second role (tests/fixtures/knowledge), as a hiring
     team would add one: a job file and its source document, nothing else."""
     for sub in ("jobs", "sources"):
         for path in (FIXTURES / "knowledge" / sub).iterdir():
@@ -37,7 +42,7 @@ def sqlite_url(path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def kb_path(tmp_path_factory) -> Path:
-    """A real SQLite knowledge base built from knowledge/ for the session's bot."""
+    """A real SQLite knowledge base of the fixed one-role knowledge for the session's bot."""
     from bot.loader import load_knowledge
 
     path = tmp_path_factory.mktemp("e2e-kb") / "knowledge.sqlite"

@@ -3,6 +3,7 @@ and run the actions against a real SQLite knowledge base in a temporary folder."
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import knowledge_base
 from bot.loader import load_knowledge
-from tests.conftest import KNOWLEDGE, sqlite_url
+from tests.conftest import FIXTURES, KNOWLEDGE, sqlite_url
 
 TRACKERS = Path(__file__).resolve().parent / "trackers"
 
@@ -39,6 +40,20 @@ def one_role_kb(tmp_path: Path, monkeypatch) -> str:
 def two_role_kb(tmp_path: Path, monkeypatch, knowledge_with_fixture_role: Path) -> str:
     """The real knowledge base plus the test-only Dental Hygiene Coordinator role."""
     url = sqlite_url(tmp_path / "kb2.sqlite")
+    load_knowledge(knowledge_with_fixture_role, url)
+    _use_database(monkeypatch, url)
+    yield url
+    knowledge_base.cache_clear()
+
+
+@pytest.fixture
+def three_role_kb(tmp_path: Path, monkeypatch, knowledge_with_fixture_role: Path) -> str:
+    """Two roles whose names end in "engineer" (Machine Learning, Platform) and the Dental
+    Hygiene Coordinator."""
+    for sub in ("jobs", "sources"):
+        for path in (FIXTURES / "third-role" / sub).iterdir():
+            shutil.copy(path, knowledge_with_fixture_role / sub / path.name)
+    url = sqlite_url(tmp_path / "kb3.sqlite")
     load_knowledge(knowledge_with_fixture_role, url)
     _use_database(monkeypatch, url)
     yield url

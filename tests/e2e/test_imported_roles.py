@@ -68,3 +68,21 @@ def _ask(bot, sender: str, message: str, role: str) -> list:
                                    "metadata": {"role": role}}, timeout=60)
     response.raise_for_status()
     return response.json()
+
+
+@pytest.mark.parametrize("name", sorted(n for n, s in EXPECTED.items() if "salary" in s["topics"]))
+def test_a_role_loaded_while_the_bot_runs_is_answered_by_its_name(bot, imported_roles, name):
+    """No page, no retraining, no restart: the role's name is resolved at run time from the
+    knowledge base the running action server reads."""
+    title = EXPECTED[name]["title"]
+    sender = f"import-{uuid.uuid4().hex[:12]}"
+    reply = bot.reply_text(sender, f"what does the {title} job pay?")
+    assert EXPECTED[name]["topics"]["salary"] in reply, reply
+
+
+def test_another_occupation_asked_on_an_imported_roles_page_gets_no_facts(bot, imported_roles):
+    slug = imported_roles["registered-nurse.txt"]
+    sender = f"import-{uuid.uuid4().hex[:12]}"
+    reply = "\n".join(r.get("text", "") for r in _ask(bot, sender, "what does a pharmacist earn?", slug))
+    assert "I don't have any information about the pharmacist role" in reply
+    assert EXPECTED["registered-nurse.txt"]["topics"]["salary"] not in reply

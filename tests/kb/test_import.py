@@ -284,6 +284,10 @@ def test_a_sentence_the_importer_cannot_place_is_printed_not_dropped(tmp_path, e
     ("latin1.txt", "Café manager, salaire élevé".encode("latin-1"), "not UTF-8"),
     ("recipe.txt", b"Apple Pie\n\nIngredients\n- 6 apples\n- 1 cup sugar\n\nMethod\n"
                    b"Peel the apples. Bake for 45 minutes.\n", "does not read as a job description"),
+    # A README about job postings: an overview, a licence, a "reports" word, but nothing a
+    # job involves or asks for.
+    ("README.md", (Path(__file__).resolve().parents[1] / "fixtures" / "postings" / "README.md")
+     .read_bytes(), "does not read as a job description"),
 ])
 def test_bad_documents_are_refused_naming_the_file_and_nothing_is_written(
         tmp_path, empty_knowledge, capsys, name, content, reason):

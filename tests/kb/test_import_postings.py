@@ -50,3 +50,11 @@ def test_the_import_finds_every_topic_the_posting_states(imported, name):
         assert phrase in texts, f"{name}: {topic} facts lack {phrase!r}: {texts!r}"
     for alias in spec.get("aliases") or []:
         assert alias in job.aliases, f"{name}: alias {alias!r} not in {job.aliases}"
+
+
+def test_label_value_lines_file_the_role_on_the_careers_site(imported):
+    dental = imported["dental-hygienist.txt"]
+    assert dental.listing == {"department": "Dental Care",
+                              "location": "Halvern Valley Dental, 88 Fernhill Road, Suite 200, Brindlewood",
+                              "employment_type": "Full-time"}
+    assert imported["truck-driver.html"].listing["employment_type"] == "Full-time, company driver"

@@ -126,3 +126,15 @@ def test_topics_file_problems_are_reported(knowledge_copy: Path):
     (problem,) = _problems(knowledge_copy)
     assert problem.path.name == "topics.yml"
     assert problem.field == "topics.duties.format" and "table" in problem.message
+
+
+def test_listing_fields_must_be_worded_as_the_source_says_them(knowledge_copy: Path):
+    job = knowledge_copy / JOB
+    _edit(job, "source: ../sources/machine-learning-engineer.txt",
+          "source: ../sources/machine-learning-engineer.txt\ndepartment: Rocket Science\n"
+          "location: 42")
+    problems = _problems(knowledge_copy)
+    assert [p.field for p in problems] == ["department", "location"]
+    assert problems[0].line == _line_of(job, "department: Rocket Science")
+    assert "does not occur in the source document" in problems[0].message
+    assert "must be non-empty text" in problems[1].message

@@ -32,7 +32,7 @@ def test_roles_and_names(kb: KnowledgeBase):
     assert role.slug == "machine-learning-engineer"
     assert role.title == "Machine Learning Engineer"
     assert role.names[0] == "Machine Learning Engineer" and "MLE" in role.names
-    assert role.source == "knowledge/sources/machine-learning-engineer.txt"
+    assert role.source == "tests/fixtures/one-role/sources/machine-learning-engineer.txt"
 
 
 @pytest.mark.parametrize("mention", [

@@ -399,3 +399,24 @@ def test_rasa_refuses_a_websocket_from_another_origin(site, bot):
         return
     ws.close()
     pytest.fail("a WebSocket from http://evil.example was accepted")
+
+
+def test_a_question_with_no_role_gets_a_button_per_role_and_a_click_answers_it(site, browser):
+    """On the list of roles (no page role) with several roles: "which role do you mean?"
+    with one button per role; clicking one answers the question that was asked."""
+    chat = Chat(browser).load(site.url("/")).open()
+    chat.wait_for_greeting()
+    chat.ask("what does it pay?", "Which role do you mean?")
+    buttons = chat.wait(lambda: chat.js(
+        "return Array.from(document.querySelectorAll('.rw-replies .rw-reply')).map(b => b.innerText)"),
+        10, "the role buttons")
+    assert "Dental Hygiene Coordinator" in buttons and "Machine Learning Engineer" in buttons
+    chat.screenshot("10-which-role-buttons.png")
+    before = len(chat.replies())
+    chat.js("Array.from(document.querySelectorAll('.rw-replies .rw-reply'))"
+            ".find(b => b.innerText.trim() === 'Dental Hygiene Coordinator').click()")
+    answer = chat.wait(lambda: [r for r in chat.replies()[before:] if "$48,250" in r],
+                       REPLY_SECONDS, "the answer for the role clicked")[0]
+    assert "$131,076" not in answer
+    time.sleep(0.4)
+    chat.screenshot("11-which-role-answered.png")

@@ -408,3 +408,18 @@ def test_rasas_http_api_needs_the_token(bot):
     assert requests.get(url, timeout=10).status_code == 401
     assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401
     assert requests.get(url, params={"token": API_TOKEN}, timeout=10).status_code == 200
+
+
+def test_which_role_is_asked_in_slack_as_a_plain_list(bot, slack, client, knowledge_with_fixture_role):
+    """Several roles and nothing to tell which: the question names them in its text, with
+    no Slack buttons (the app has no interactivity to receive a click)."""
+    load_knowledge(knowledge_with_fixture_role, bot.kb_url)
+    try:
+        payload = fresh(DM, text="what does it pay?")
+        assert client.send(payload).status_code == 200
+        post = slack.wait_for_post(channel=payload["event"]["channel"])
+        assert "Which role do you mean?" in post["text"]
+        assert "Dental Hygiene Coordinator" in post["text"] and "Machine Learning Engineer" in post["text"]
+        assert "blocks" not in post and SALARY not in post["text"]
+    finally:
+        load_knowledge(KNOWLEDGE, bot.kb_url)
