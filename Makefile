@@ -31,11 +31,11 @@ TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml')
 NODE_DEPS := node_modules/.installed
 WEBCHAT := careers/static/vendor/rasa-webchat.js
 
-.PHONY: help setup site browser run stop test eval bench bench-roles load train shell kb clean lock
+.PHONY: help setup site browser run stop test lint eval bench bench-roles load train shell kb clean lock
 
 help:
 	@echo "make run    set up (environment, knowledge base, model, web chat) and start the bot and the careers site"
-	@echo "make test   set up and run every test"
+	@echo "make test   set up and run every test (and make lint: ruff, mypy)"
 	@echo "make eval   write results/REPORT.md: held-out NLU, answers, with and without spaCy"
 	@echo "make bench  latency and throughput against a stock Rasa bot: results/bench.json"
 	@echo "make load   50+50 conversations over REST and socket.io, then check nothing was lost"
@@ -112,8 +112,13 @@ shell: setup
 	scripts/serve.sh --shell
 
 # -- test -----------------------------------------------------------------------------
-test: setup site browser
+test: setup site browser lint
 	$(PY) -m pytest
+
+# ruff (ruff.toml) and mypy (mypy.ini) over the project's code.
+lint: $(INSTALLED)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 # -- measurements (reports, not gates; the gates are in `make test`) ---------------------
 eval: setup

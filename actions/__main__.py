@@ -5,11 +5,18 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 
-from rasa_sdk import endpoint
+# The action server uses spaCy's tokenizer and PhraseMatcher only. spaCy's thinc imports
+# whichever deep-learning framework is installed, and Rasa installs TensorFlow: ~450 MB of
+# memory for nothing. An import of a name mapped to None fails, so thinc goes without.
+for _framework in ("tensorflow", "jax", "torch", "mxnet"):
+    sys.modules.setdefault(_framework, None)  # type: ignore[arg-type]
 
-from actions.knowledge import check_at_startup
-from service.settings import ServiceSettings
+from rasa_sdk import endpoint  # noqa: E402
+
+from actions.knowledge import check_at_startup  # noqa: E402
+from service.settings import ServiceSettings  # noqa: E402
 
 
 def main() -> None:

@@ -51,12 +51,14 @@ _FILLER = frozenset("the a an this that role job position one ones please then t
 
 
 def follow_up_topic(tracker: Tracker) -> Optional[str]:
-    """For a follow-up that only names another role ("and for the accountant?", "what
-    about the truck driver?", "same question for the nurse"), the topic of the last
-    question, whatever NLU made of it; None when the message asks something of its own."""
+    """For a message that only names a role: the question waiting for a role ("which role
+    do you mean?" ... "for the warehouse supervisor"), or, after a cue ("and for the
+    accountant?", "what about the truck driver?", "same question for the nurse"), the last
+    question; whatever NLU made of it. None when the message asks something of its own."""
     text = tracker.latest_message.get("text") or ""
-    last = tracker.get_slot("last_topic")
-    if not last or not _FOLLOW_UP.search(text):
+    pending = tracker.get_slot("pending_topic")
+    last = tracker.get_slot("last_topic") if _FOLLOW_UP.search(text) else None
+    if not (pending or last) or text.startswith("/"):
         return None
     try:
         names = [m.text for m in named_in_message(tracker, knowledge_base())]
@@ -69,7 +71,7 @@ def follow_up_topic(tracker: Tracker) -> Optional[str]:
     for name in sorted(names, key=len, reverse=True):
         rest = rest.replace(name.lower(), " ")
     left = [w for w in re.findall(r"[a-z0-9']+", rest) if w not in _FILLER]
-    return last if not left else None
+    return (pending or last) if not left else None
 
 
 def waiting_topic(tracker: Tracker) -> str:
@@ -81,8 +83,6 @@ def topic_of(tracker: Tracker) -> str:
     """The topic the message asks about: the question waiting for a role, or the last one
     for a follow-up, or NLU's intent, or the overview for a bare role name."""
     intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-    if tracker.get_slot("pending_topic") and not topic_in(intent):
-        return tracker.get_slot("pending_topic")
     return follow_up_topic(tracker) or topic_in(intent) or waiting_topic(tracker)
 
 
@@ -96,8 +96,9 @@ def answer_topics(dispatcher: CollectingDispatcher, tracker: Tracker,
     """
     kb = knowledge_base()
     try:
-        topics = [kb.topic(key) for key in topic_keys]
-        if any(topic is None for topic in topics):
+        found = [kb.topic(key) for key in topic_keys]
+        topics = [topic for topic in found if topic is not None]
+        if len(topics) != len(found) or not topics:
             log.warning("No topic in the knowledge base for %s", list(topic_keys))
             dispatcher.utter_message(response="utter_default")
             return []

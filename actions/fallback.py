@@ -34,7 +34,7 @@ def two_questions(tracker: Tracker) -> List[str]:
     ranked = ranked_topics(tracker)
     if len(ranked) == 2 and all(topic and confidence >= TWO_QUESTIONS_MIN_CONFIDENCE
                                 for topic, confidence in ranked):
-        return [topic for topic, _ in ranked]
+        return [topic for topic, _ in ranked if topic]
     return []
 
 

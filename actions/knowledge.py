@@ -23,4 +23,6 @@ def check_at_startup() -> None:
     except KnowledgeBaseUnavailable as exc:
         log.error("Knowledge base unavailable at start-up: %s", exc)
     else:
+        # Build the role and occupation matchers now, not on a candidate's first message.
+        kb.mentions("warm-up")
         log.info("Knowledge base ready: %d role(s)", count)

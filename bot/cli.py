@@ -118,22 +118,22 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{role.slug}\t{role.title}\t(also: {', '.join(role.names[1:]) or '-'})")
         return 0
     if (args.group, args.command) == ("kb", "show"):
-        role = kb.role(args.role) or kb.resolve_role(args.role)
-        if role is None:
+        shown = kb.role(args.role) or kb.resolve_role(args.role)
+        if shown is None:
             print(f"error: no role matches {args.role!r}", file=sys.stderr)
             return 1
-        profile = kb.profile(role.slug)
+        profile = kb.profile(shown.slug)
         topics = [t for t in kb.topics() if args.topic in (None, t.key)]
         if args.topic and not topics:
             print(f"error: unknown topic {args.topic!r}", file=sys.stderr)
             return 1
-        print(f"# {role.title} ({role.slug}), source: {role.source}\n")
+        print(f"# {shown.title} ({shown.slug}), source: {shown.source}\n")
         for topic in topics:
-            facts = profile.get(topic.key, [])
+            stated = profile.get(topic.key, [])
             print(f"## {topic.heading} [{topic.key}]")
-            print(topic_answer(role, topic, facts) if facts else "(the job description does not say)")
+            print(topic_answer(shown, topic, stated) if stated else "(the job description does not say)")
             if args.quotes:
-                for fact in facts:
+                for fact in stated:
                     print(f'    quote: "{fact.quote}"')
             print()
         return 0

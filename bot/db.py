@@ -49,13 +49,13 @@ def writer_engine(url: str) -> Engine:
     engine = create_engine(url, future=True, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
-    def _sqlite_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _sqlite_connect(dbapi_connection, _record):
         # Let SQLAlchemy, not pysqlite, decide when a transaction starts (see below).
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
     @event.listens_for(engine, "begin")
-    def _begin_immediate(conn):  # type: ignore[no-untyped-def]
+    def _begin_immediate(conn):
         # Take the write lock up front: a reload is one transaction that readers see
         # entirely or not at all, and two reloads never interleave.
         conn.exec_driver_sql("BEGIN IMMEDIATE")

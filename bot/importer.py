@@ -426,7 +426,7 @@ def job_yaml(draft: Draft) -> str:
         topics[key] = CommentedSeq(_fact_map(f) for f in facts)
     data["topics"] = topics
     yaml = YAML(typ="rt")
-    yaml.width = 100
+    yaml.width = 100  # type: ignore[assignment]  # ruamel's annotation says None only
     yaml.allow_unicode = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = StringIO()

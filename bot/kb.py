@@ -110,12 +110,12 @@ class KnowledgeBase:
         return self._role(r, self._names_by_role(r.id).get(r.id, (r.title,)))
 
     @staticmethod
-    def _role(row, names: Tuple[str, ...]) -> Role:  # type: ignore[no-untyped-def]
+    def _role(row, names: Tuple[str, ...]) -> Role:
         return Role(row.slug, row.title, row.summary, names, row.path, row.department,
                     row.location, row.employment_type)
 
     @staticmethod
-    def _role_rows():  # type: ignore[no-untyped-def]
+    def _role_rows():
         return (select(schema.roles.c.id, schema.roles.c.slug, schema.roles.c.title,
                        schema.roles.c.summary, schema.roles.c.department, schema.roles.c.location,
                        schema.roles.c.employment_type, schema.sources.c.path)
@@ -179,14 +179,14 @@ class KnowledgeBase:
             names.setdefault(r.role_id, []).append(r.name)
         return {k: tuple(v) for k, v in names.items()}
 
-    def _rows(self, statement) -> list:  # type: ignore[no-untyped-def]
+    def _rows(self, statement) -> list:
         try:
             with self._engine.connect() as conn:
                 return conn.execute(statement).all()
         except (DBAPIError, SQLAlchemyError) as exc:
             raise self._unavailable(exc) from exc
 
-    def _scalar(self, statement):  # type: ignore[no-untyped-def]
+    def _scalar(self, statement):
         rows = self._rows(statement)
         return rows[0][0] if rows else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
+from typing import Dict, Optional
 
 from sqlalchemy import delete, insert, inspect, select
 
@@ -47,7 +47,7 @@ def load_knowledge(directory: Optional[Path] = None, url: Optional[str] = None) 
     return LoadReport(roles=len(knowledge.jobs), facts=count, url=url)
 
 
-def _ensure_schema(conn) -> None:  # type: ignore[no-untyped-def]
+def _ensure_schema(conn) -> None:
     """Create the tables; rebuild them when they come from another schema version."""
     if inspect(conn).has_table("kb_meta"):
         version = conn.execute(
@@ -58,7 +58,7 @@ def _ensure_schema(conn) -> None:  # type: ignore[no-untyped-def]
     schema.metadata.create_all(conn)
 
 
-def _replace_content(conn, knowledge: Knowledge) -> int:  # type: ignore[no-untyped-def]
+def _replace_content(conn, knowledge: Knowledge) -> int:
     for table in (schema.facts, schema.role_names, schema.roles, schema.sources,
                   schema.topics, schema.kb_meta):
         conn.execute(delete(table))
@@ -80,7 +80,7 @@ def _replace_content(conn, knowledge: Knowledge) -> int:  # type: ignore[no-unty
             summary_quote=job.summary.quote, source_id=source_ids[source_key],
             job_file=_relative(job.path), **job.listing,
         )).inserted_primary_key[0]
-        names = {}
+        names: Dict[str, str] = {}
         for name in job.names:
             names.setdefault(normalize(name), name)
         conn.execute(insert(schema.role_names), [

@@ -78,7 +78,7 @@ def _nlp() -> "English":
 def _phrase_matcher() -> Any:
     from spacy.matcher import PhraseMatcher
 
-    return PhraseMatcher(_nlp().vocab)
+    return PhraseMatcher(_nlp().vocab, attr="ORTH")
 
 
 def words(text: str) -> List[str]:
@@ -221,11 +221,11 @@ def find_mentions(text: str, roles: RoleMatcher,
     tokens = _tokens(text)
     if not tokens:
         return []
-    typed = [w for w, _, _ in tokens]
+    typed_words = [w for w, _, _ in tokens]
     # Roles are matched with typos of their names' words corrected; occupations as typed.
-    docs = [(roles.matcher, _doc([roles.corrected(w) for w in typed]))]
+    docs = [(roles.matcher, _doc([roles.corrected(w) for w in typed_words]))]
     if occupations:
-        docs.append((occupations.matcher, _doc(typed)))
+        docs.append((occupations.matcher, _doc(typed_words)))
     spans = {_FULL: [], _PART: [], _OCCUPATION: []}  # type: Dict[str, List[_Span]]
     for matcher, doc in docs:
         for match_id, start, end in matcher(doc):

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence
+from typing import Dict, Iterable, List, Sequence, cast
 
 import spacy
 import srsly
 from spacy.language import Language
 from spacy.lookups import Lookups
+from spacy.pipeline import EntityRuler, Lemmatizer
 
 
 ENTITY_LABEL = "role"
@@ -67,11 +68,12 @@ def occupation_patterns(titles: Iterable[str]) -> List[dict]:
 def build_pipeline(titles: Sequence[str]) -> Language:
     table = _lemma_table()
     nlp = spacy.blank("en")
-    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    lemmatizer = cast(Lemmatizer, nlp.add_pipe("lemmatizer", config={"mode": "lookup"}))
     lookups = Lookups()
     lookups.add_table("lemma_lookup", table)
     lemmatizer.initialize(lookups=lookups)
-    ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "phrase_matcher_attr": "NORM"})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler",
+                                           config={"validate": True, "phrase_matcher_attr": "NORM"}))
     ruler.add_patterns(occupation_patterns(titles))
     nlp.meta["name"] = "recruiting_en"
     nlp.meta["description"] = ("Blank English + lookup lemmatizer + an EntityRuler of occupation "

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, cast
 
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
 # -- section headings -----------------------------------------------------------------
@@ -278,7 +279,7 @@ def pipeline() -> Tuple[Language, Matcher]:
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"validate": True}))
     ruler.add_patterns(_ENTITY_PATTERNS)
     matcher = Matcher(nlp.vocab, validate=True)
     for key, patterns in _PHRASES.items():
@@ -362,8 +363,8 @@ def choose_topics(section: Sequence[str], sig: Signals, in_preamble: bool) -> Tu
     if strong:
         return tuple(sorted(strong))
     if in_preamble and sig.soft:
-        specific = tuple(t for t in SPECIFIC_SOFT if t in sig.soft)
-        return specific or tuple(t for t in _SOFT_TOPICS if t in sig.soft)[:1]
+        cued = tuple(t for t in SPECIFIC_SOFT if t in sig.soft)
+        return cued or tuple(t for t in _SOFT_TOPICS if t in sig.soft)[:1]
     return ()
 
 

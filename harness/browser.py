@@ -87,13 +87,13 @@ class CareersSite:
         self.server.stop()
 
 
-def start_together(*servers) -> None:  # type: ignore[no-untyped-def]
+def start_together(*servers) -> None:
     """Start servers (anything with start/stop) at the same time; all up, or all stopped."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(len(servers)) as pool:
         futures = [pool.submit(server.start) for server in servers]
-    errors = [f.exception() for f in futures if f.exception() is not None]
+    errors = [error for error in (f.exception() for f in futures) if error is not None]
     if errors:
         for server in servers:
             server.stop()
@@ -133,7 +133,7 @@ def chromium(width: int = 1280, height: int = 900, mobile: bool = False):  # -> 
     return driver
 
 
-def requested_urls(driver) -> List[str]:  # type: ignore[no-untyped-def]
+def requested_urls(driver) -> List[str]:
     """Every URL the browser requested since the last call (HTTP, WebSocket), in order.
     Reads (and so empties) chromium's performance log."""
     urls: List[str] = []
@@ -147,7 +147,7 @@ def requested_urls(driver) -> List[str]:  # type: ignore[no-untyped-def]
     return urls
 
 
-def console_errors(driver) -> List[str]:  # type: ignore[no-untyped-def]
+def console_errors(driver) -> List[str]:
     """Browser console messages of level SEVERE since the last call (CSP violations,
     failed loads, script errors)."""
     return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]

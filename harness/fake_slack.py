@@ -59,6 +59,7 @@ class FakeSlack:
     @property
     def base_url(self) -> str:
         host, port = self.server.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         return f"http://{host}:{port}/api/"
 
     def start(self) -> "FakeSlack":
@@ -100,7 +101,7 @@ class FakeSlack:
 
     def wait_for_post(self, timeout: float = 30, **match: Any) -> Dict[str, Any]:
         """The first chat.postMessage matching `match`, waiting for it if need be."""
-        return self.wait_for(lambda: (self.posts(**match) or [None])[0], timeout)
+        return self.wait_for(lambda: next(iter(self.posts(**match)), None), timeout)
 
     # -- the Web API ----------------------------------------------------------------
     def _handle(self, request: BaseHTTPRequestHandler) -> None:

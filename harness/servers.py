@@ -12,7 +12,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import requests
 
@@ -109,6 +109,8 @@ class Bot:
     rasa_args: List[str] = field(default_factory=list)
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
+    #: How Rasa is started: `rasa_ext` as `make run` does, or `rasa` (plain `rasa run`).
+    rasa_module: str = "rasa_ext"
 
     def __post_init__(self) -> None:
         self.work_dir.mkdir(parents=True, exist_ok=True)
@@ -127,7 +129,7 @@ class Bot:
             f"http://{LOOPBACK}:{self.action_port}/health", self.work_dir / "actions.log", 60)
         self.rasa = Server(
             "Rasa server",
-            [PYTHON, "-m", "rasa_ext", "run", "--model", str(self.model), "--interface",
+            [PYTHON, "-m", self.rasa_module, "run", "--model", str(self.model), "--interface",
              LOOPBACK, "--port", str(self.rasa_port), "--credentials", str(credentials),
              "--endpoints", str(endpoints), *self.rasa_args],
             env, f"http://{LOOPBACK}:{self.rasa_port}/", self.work_dir / "rasa.log", 300)
@@ -159,7 +161,7 @@ class Bot:
             page: Optional[str] = None) -> List[dict]:
         """Send one message over the REST channel (from the job page of role `page`, as
         the web chat says it); the bot's replies."""
-        body: Dict[str, object] = {"sender": sender, "message": message}
+        body: Dict[str, Any] = {"sender": sender, "message": message}
         if page:
             body["metadata"] = {"role": page}
         response = requests.post(f"{self.url}/webhooks/rest/webhook", json=body, timeout=timeout)

@@ -49,5 +49,5 @@ def install_action_fallback() -> None:
                 output_channel, nlg, tracker, domain)
 
     run_with_fallback._with_fallback = True  # type: ignore[attr-defined]
-    RemoteAction.run = run_with_fallback  # type: ignore[method-assign]
+    RemoteAction.run = run_with_fallback
     logging.getLogger("rasa.core.actions.action").addFilter(_DropRasasConnectLine())

@@ -40,5 +40,5 @@ def install_fast_action_response_check() -> None:
     def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
         return validate_action_response(result)
 
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result
 

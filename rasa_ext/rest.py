@@ -22,7 +22,11 @@ from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic.exceptions import InvalidUsage, SanicException
 from sanic.request import Request
 
+from rasa_ext import patches
 from rasa_ext.rate_limit import RateLimiter
+
+# Any Rasa start that loads this channel gets our patches (and the version check).
+patches.install()
 
 MAX_SENDER_LENGTH = 128
 MAX_MESSAGE_LENGTH = 100_000

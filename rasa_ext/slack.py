@@ -43,10 +43,14 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from rasa_ext import patches
 from rasa_ext.mrkdwn import to_mrkdwn
 from rasa_ext.rate_limit import RateLimiter
 from rasa_ext.slack_events import (
     SeenCache, SlackMessage, classify, mention_ids, retry_of, signature_problem)
+
+# Any Rasa start that loads this channel gets our patches (and the version check).
+patches.install()
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +107,7 @@ class SlackInput(RasaSlackInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
+        assert credentials is not None  # raise_missing_credentials_exception() raised
         return cls(
             slack_token=credentials.get("slack_token") or "",
             slack_signing_secret=credentials.get("slack_signing_secret") or "",

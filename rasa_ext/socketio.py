@@ -20,6 +20,10 @@ from sanic import Blueprint
 
 from rasa_ext.rest import MAX_MESSAGE_LENGTH  # one limit for every channel
 from service.settings import DEFAULT_SITE_ORIGIN
+from rasa_ext import patches
+
+# Any Rasa start that loads this channel gets our patches (and the version check).
+patches.install()
 
 log = logging.getLogger(__name__)
 
@@ -63,17 +67,17 @@ class SocketIOInput(RasaSocketIOInput):
         credentials = dict(credentials or {})
         origins = credentials.pop("cors_allowed_origins", None)
         channel = super().from_credentials(credentials)
-        channel.allowed_origins = list(origins or DEFAULT_ORIGINS)  # type: ignore[attr-defined]
+        channel.allowed_origins = list(origins or DEFAULT_ORIGINS)
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
-        engine = sio.eio  # type: ignore[union-attr]
+        engine = sio.eio
         engine.cors_allowed_origins = list(self.allowed_origins)
         engine._cors_headers = lambda environ: []  # headers: Sanic-CORS (`rasa run --cors`)
 
-        handlers = sio.handlers[self.namespace or "/"]  # type: ignore[union-attr]
+        handlers = sio.handlers[self.namespace or "/"]
         handle_message = handlers[self.user_message_evt]
         request_session = handlers["session_request"]
 

@@ -52,7 +52,9 @@ def memory_mb(pid: int) -> Dict[str, float]:
 
 def knowledge_of(size: int, out: Path, extra: int = 0) -> Path:
     """A knowledge folder of `size` roles (+ `extra` more): the shipped ones first, then
-    variants of them with their own slug and title and no aliases (aliases must be unique)."""
+    variants of them with their own slug and title and no aliases (aliases must be unique).
+    An extra role gets its own copy of the source with a pay figure no other role has, so
+    an answer carrying it can only come from that role."""
     if out.exists():
         shutil.rmtree(out)
     (out / "jobs").mkdir(parents=True)
@@ -62,7 +64,7 @@ def knowledge_of(size: int, out: Path, extra: int = 0) -> Path:
     for n in range(size + extra):
         original = originals[n % len(originals)]
         text = original.read_text(encoding="utf-8")
-        if n < len(originals):
+        if n < len(originals) and n < size:
             (out / "jobs" / original.name).write_text(text, encoding="utf-8")
             continue
         site = n // len(originals) + 1
@@ -71,8 +73,22 @@ def knowledge_of(size: int, out: Path, extra: int = 0) -> Path:
         text = re.sub(r"^slug: .+$", f"slug: {slug}", text, flags=re.M)
         text = re.sub(r"^title: .+$", f"title: {title}", text, flags=re.M)
         text = re.sub(r"^aliases:\n(?:[ -].*\n)+", "", text, flags=re.M)
+        if n >= size:
+            text = _unique_pay(text, out, original, slug, n)
         (out / "jobs" / f"{slug}.yml").write_text(text, encoding="utf-8")
     return out
+
+
+def _unique_pay(job_text: str, out: Path, original: Path, slug: str, n: int) -> str:
+    source_ref = re.search(r"^source: (.+)$", job_text, re.M).group(1).strip()
+    source = (original.parent / source_ref).resolve().read_text(encoding="utf-8")
+    salary = job_text[job_text.index("\n  salary:"):]
+    figure = re.search(r"\$\d[\d,]*", salary).group(0)
+    new = f"${987_000 + n:,}"
+    exactly = re.compile(re.escape(figure) + r"(?![\d,]*\d)")
+    (out / "sources" / f"{slug}.txt").write_text(exactly.sub(new, source), encoding="utf-8")
+    job_text = re.sub(r"^source: .+$", f"source: ../sources/{slug}.txt", job_text, flags=re.M)
+    return exactly.sub(new, job_text)
 
 
 def salary_figure(kb: KnowledgeBase, slug: str) -> str:
@@ -110,7 +126,7 @@ def measure_size(bot: Bot, kb: KnowledgeBase, size: int, work: Path, messages: i
     answered = None
     while time.perf_counter() - started < 60:
         reply = bot.reply_text(f"bench-new-{uuid.uuid4().hex[:6]}", f"what does the {new_role.title} job pay?")
-        if figure in reply and new_role.title in reply:
+        if figure and figure in reply:
             answered = time.perf_counter() - started
             break
     return {

@@ -157,3 +157,12 @@ def test_a_follow_up_with_a_question_of_its_own_gets_that_question(three_role_kb
 def test_a_follow_up_on_the_same_role_asks_its_own_topic(three_role_kb, dispatcher, domain):
     events = run("follow_up_about_the_same_role", dispatcher, domain)
     assert SlotSet("last_topic", "salary") in events and "$131,076" in dispatcher.messages[0]["text"]
+
+
+def test_naming_a_role_after_which_role_answers_the_waiting_question_whatever_nlu_read(
+        three_role_kb, dispatcher, domain):
+    events = run("pending_question_answered_by_naming_a_role", dispatcher, domain)
+    assert events[-2:] == [SlotSet("pending_topic", None), SlotSet("last_topic", "working_hours")]
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_not_in_description"
+    assert message["role_title"] == "Platform Engineer"

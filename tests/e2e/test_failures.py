@@ -66,3 +66,20 @@ def test_a_restarted_rasa_server_resumes_conversations_from_the_tracker_store(bo
     assert [(t.kind, t.text) for t in stored] == [
         ("user", "tell me about the ML engineer job"), ("bot", first),
         ("user", "and what does it pay?"), ("bot", second)]
+
+
+def test_a_plain_rasa_run_with_our_channels_has_the_polite_reply_too(tmp_path, kb_path):
+    """`rasa run` (not `python -m rasa_ext`) with our credentials: loading our channels
+    installs the patches, so a failed action still gets the polite reply."""
+    from harness.servers import DEFAULT_MODEL, Bot
+
+    if not DEFAULT_MODEL.is_file():
+        pytest.fail(f"no trained model at {DEFAULT_MODEL}: run the tests through `make test`")
+    plain = Bot(tmp_path / "plain-rasa", sqlite_url(kb_path), rasa_module="rasa")
+    plain.rasa.start()  # and no action server: every custom action fails
+    try:
+        reply = plain.reply_text("plain-rasa-user", "what does it pay?")
+        assert POLITE in reply
+        assert "Action server failed" in plain.rasa.log.read_text(errors="replace")
+    finally:
+        plain.rasa.stop()

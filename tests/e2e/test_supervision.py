@@ -8,16 +8,16 @@ import os
 import re
 import signal
 import subprocess
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, TypeVar
+from typing import Dict, Iterator, List, Optional
 
 import pytest
 import requests
 
 from harness.servers import DEFAULT_MODEL, PYTHON, ROOT, base_env, free_port, tail
+from harness.waiting import wait_for
 from tests.conftest import sqlite_url
 
 pytestmark = pytest.mark.e2e
@@ -30,17 +30,6 @@ START_SECONDS = 400  # loading the model takes most of a minute on 2 busy cores
 UNSET = ("ACTION_ENDPOINT_URL", "ACTION_SERVER_HOST", "RASA_HOST", "CAREERS_SITE_HOST",
          "CAREERS_SITE_ORIGIN", "CAREERS_CHAT_URL", "RASA_MODEL", "RASA_API_TOKEN",
          "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-T = TypeVar("T")
-
-
-def wait_for(condition: Callable[[], Optional[T]], seconds: float, what: str) -> T:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
 def answers(url: str) -> bool:

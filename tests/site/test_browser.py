@@ -16,9 +16,16 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from harness.browser import (CareersSite, chromium, console_errors, missing_browser,
-                             requested_urls, start_together)
+from harness.browser import (
+    CareersSite,
+    chromium,
+    console_errors,
+    missing_browser,
+    requested_urls,
+    start_together,
+)
 from harness.servers import DEFAULT_MODEL, ROOT, Bot, free_port
+from harness.waiting import wait_for
 from tests.site.conftest import FIXTURE_ROLE, MARKUP_ROLE, REAL_ROLE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -88,14 +95,8 @@ class Chat:
         return self.driver.execute_script(script, *args)
 
     def wait(self, condition: Callable[[], object], seconds: float, what: str):  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            time.sleep(0.1)
-        raise AssertionError(f"timed out after {seconds} s waiting for {what}; "
-                             f"chat shows: {self.transcript()}")
+        return wait_for(condition, seconds, what, interval=0.1,
+                        describe=lambda: f"chat shows: {self.transcript()}")
 
     def load(self, url: str) -> "Chat":
         self.driver.get(url)

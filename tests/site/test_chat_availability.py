@@ -4,7 +4,6 @@ reload, once Rasa answers again. In Debian's chromium, against the real servers.
 from __future__ import annotations
 
 import re
-import time
 from typing import Callable, Iterator, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit
 
@@ -12,6 +11,7 @@ import pytest
 
 from harness.browser import CareersSite, chromium, missing_browser, requested_urls
 from harness.servers import DEFAULT_MODEL, Bot, free_port
+from harness.waiting import wait_for
 from tests.site.conftest import REAL_ROLE
 from tests.site.test_browser import RESULTS, Chat, run_axe, serious
 
@@ -67,13 +67,7 @@ def notice(driver) -> dict:  # type: ignore[no-untyped-def]
 
 def wait(condition: Callable[[], Optional[T]], seconds: float, what: str,
          driver) -> T:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}; notice: {notice(driver)}")
+    return wait_for(condition, seconds, what, describe=lambda: f"notice: {notice(driver)}")
 
 
 def has_launcher(driver) -> bool:  # type: ignore[no-untyped-def]

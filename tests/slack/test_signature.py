@@ -99,3 +99,29 @@ def test_the_slack_channel_verifies_the_official_vector_with_its_clock_frozen():
     assert not late.is_request_from_slack_authentic(request)
     forged = SlackInput("xoxb-test", "another-secret", clock=lambda: FROZEN)
     assert not forged.is_request_from_slack_authentic(request)
+
+
+def test_the_check_is_slack_sdks_own_verifier(monkeypatch):
+    """The final word on a well-formed, fresh request is slack_sdk's SignatureVerifier."""
+    import rasa_ext.slack_events as events
+
+    calls = []
+
+    class Refusing(events.SignatureVerifier):
+        def is_valid(self, body, timestamp, signature):  # type: ignore[no-untyped-def]
+            calls.append((body, timestamp, signature))
+            return False
+
+    monkeypatch.setattr(events, "SignatureVerifier", Refusing)
+    body = b'{"type":"event_callback"}'
+    stamp = str(int(time.time()))
+    signed = compute_signature("secret", stamp, body)
+    assert signature_problem("secret", stamp, body, signed, time.time()) == "signature does not match"
+    assert calls == [(body, stamp, signed)]
+
+
+def test_a_signed_body_that_is_not_utf8_is_refused_not_a_crash():
+    body = b"\xff\xfe not utf-8"
+    stamp = str(int(time.time()))
+    assert signature_problem("secret", stamp, body, compute_signature("secret", stamp, body),
+                             time.time()) == "signature does not match"

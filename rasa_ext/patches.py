@@ -1,0 +1,48 @@
+"""Our two changes to Rasa's own code, installed wherever Rasa loads our channels.
+
+- `action_fallback`: a polite reply instead of silence when the action server fails;
+- `action_response`: the action-response check without re-validating Rasa's schema.
+
+Rasa has no extension point for either, so they replace methods of `RemoteAction`. They
+were written against one Rasa release and are installed only on it: every channel module
+of rasa_ext calls `install()` when Rasa imports it (credentials.yml names them), so a plain
+`rasa run` with our credentials has them as `python -m rasa_ext` does; on another Rasa
+version the server refuses to start, saying so, rather than run with patches that may no
+longer fit.
+"""
+from __future__ import annotations
+
+#: The Rasa release the patches were written and tested for (requirements.txt pins it).
+PATCHED_RASA_VERSION = "3.6.21"
+
+_installed = False
+
+
+class UnsupportedRasaVersion(SystemExit):
+    """Stops the Rasa server at start-up, with the reason as its message."""
+
+
+def check_rasa_version(version: str) -> None:
+    if version != PATCHED_RASA_VERSION:
+        raise UnsupportedRasaVersion(
+            f"rasa_ext patches Rasa {PATCHED_RASA_VERSION} (rasa_ext/action_fallback.py, "
+            f"rasa_ext/action_response.py), but this is Rasa {version}: install "
+            f"rasa=={PATCHED_RASA_VERSION} (`make` does, from requirements.txt), or check "
+            f"both patches against Rasa {version} and update PATCHED_RASA_VERSION in "
+            "rasa_ext/patches.py")
+
+
+def install() -> None:
+    """Check the Rasa version, then install both patches (once per process)."""
+    global _installed
+    if _installed:
+        return
+    from rasa.version import __version__
+
+    check_rasa_version(__version__)
+    from rasa_ext.action_fallback import install_action_fallback
+    from rasa_ext.action_response import install_fast_action_response_check
+
+    install_action_fallback()
+    install_fast_action_response_check()
+    _installed = True
