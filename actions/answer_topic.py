@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import RoleChoice, choose_role, named_in_message, page_role, role_mentions
 from actions.knowledge import knowledge_base
+from actions.offloaded import OffTheEventLoop
 from bot import KnowledgeBase, KnowledgeBaseUnavailable, Role, Topic
 from bot.answers import role_list, topic_answer
 from bot.mentions import asks_about_own_employment
@@ -168,10 +169,10 @@ def ask_which_role(dispatcher: CollectingDispatcher, candidates: Sequence[Role])
                              buttons=buttons)
 
 
-class ActionAnswerTopic(Action):
+class ActionAnswerTopic(OffTheEventLoop, Action):
     def name(self) -> Text:
         return "action_answer_topic"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         return answer_topics(dispatcher, tracker, [topic_of(tracker)])

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import clean_mention, named_in_message
 from actions.knowledge import knowledge_base
+from actions.offloaded import OffTheEventLoop
 from bot import KnowledgeBaseUnavailable, Role
 from bot.answers import MAX_ROLES_NAMED, role_list
 from bot.search import query_words, search_roles
@@ -33,25 +34,25 @@ def utter_with_roles(dispatcher: CollectingDispatcher, response: str) -> List[Ev
     return []
 
 
-class ActionGreet(Action):
+class ActionGreet(OffTheEventLoop, Action):
     def name(self) -> Text:
         return "action_greet"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         return utter_with_roles(dispatcher, "utter_greet")
 
 
-class ActionDescribeCapabilities(Action):
+class ActionDescribeCapabilities(OffTheEventLoop, Action):
     def name(self) -> Text:
         return "action_describe_capabilities"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         return utter_with_roles(dispatcher, "utter_capabilities")
 
 
-class ActionListRoles(Action):
+class ActionListRoles(OffTheEventLoop, Action):
     """"Which roles are open?", "any nursing jobs?", "anything in sales or finance?": the
     roles the message names, else those its words find (bot/search.py), else all of them;
     linked to their pages in the web chat."""
@@ -59,7 +60,7 @@ class ActionListRoles(Action):
     def name(self) -> Text:
         return "action_list_roles"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         try:

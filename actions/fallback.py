@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_topic import answer_topics, follow_up_topic, topic_in, waiting_topic
 from actions.context import named_in_message, role_mentions
 from actions.knowledge import knowledge_base
+from actions.offloaded import OffTheEventLoop
 from bot import KnowledgeBaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def best_guess(tracker: Tracker) -> List[str]:
     return two_questions(tracker) or [first or waiting_topic(tracker)]
 
 
-class ActionOutOfScope(Action):
+class ActionOutOfScope(OffTheEventLoop, Action):
     """Out of scope, unless the message names a role or an occupation ("what does a tax
     examiner make?" read as out of scope): then it is a question about that role or
     occupation, handled as `action_not_understood` handles one."""
@@ -58,7 +59,7 @@ class ActionOutOfScope(Action):
     def name(self) -> Text:
         return "action_out_of_scope"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         try:
             named = bool(named_in_message(tracker, knowledge_base()))
@@ -71,7 +72,7 @@ class ActionOutOfScope(Action):
         return []
 
 
-class ActionNotUnderstood(Action):
+class ActionNotUnderstood(OffTheEventLoop, Action):
     """The reply to a message NLU could not classify with confidence.
 
     A message that names a role is about that role even when the rest is unclear ("what's
@@ -84,7 +85,7 @@ class ActionNotUnderstood(Action):
     def name(self) -> Text:
         return "action_not_understood"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         try:
             named = bool(role_mentions(tracker)) or bool(named_in_message(tracker, knowledge_base()))

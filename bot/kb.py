@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -54,6 +55,9 @@ class KnowledgeBase:
         self.url = url or database_url()
         self._engine = reader_engine(self.url)
         self._matcher: Optional[Tuple[Optional[str], RoleMatcher]] = None
+        # The action server answers in worker threads; spaCy's tokenizer and matchers are
+        # shared by them and not documented as thread-safe, so one uses them at a time.
+        self._matching = threading.Lock()
 
     def close(self) -> None:
         self._engine.dispose()
@@ -89,11 +93,15 @@ class KnowledgeBase:
 
     def roles_containing(self, text: str) -> Tuple[str, ...]:
         """Slugs of the roles one of whose names has every word of `text` ("warehouse")."""
-        return self.role_matcher().containing(text)
+        matcher = self.role_matcher()
+        with self._matching:
+            return matcher.containing(text)
 
     def mentions(self, text: str) -> List[Mention]:
         """The roles of the knowledge base, and other occupations, that a message names."""
-        return find_mentions(text, self.role_matcher(), occupation_matcher())
+        matcher = self.role_matcher()
+        with self._matching:
+            return find_mentions(text, matcher, occupation_matcher())
 
     def roles(self) -> List[Role]:
         """Every role, in title order."""

@@ -10,7 +10,7 @@ from tests.actions.conftest import load_tracker
 
 
 def run(name, dispatcher, domain):
-    return ActionAnswerTopic().run(dispatcher, load_tracker(name), domain)
+    return ActionAnswerTopic().answer(dispatcher, load_tracker(name), domain)
 
 
 def test_salary_of_the_only_role_when_none_is_named(one_role_kb, dispatcher, domain):
@@ -107,3 +107,28 @@ def test_an_occupation_in_a_reporting_question_is_still_an_unknown_role(one_role
     assert dispatcher.messages[0]["response"] == "utter_unknown_role"
     assert dispatcher.messages[0]["mention"] == "project manager"
 
+
+
+def test_the_server_runs_the_action_in_a_worker_thread_not_on_its_event_loop(one_role_kb, dispatcher, domain):
+    """rasa_sdk awaits `run`; the knowledge-base work happens in another thread, so the
+    event loop stays free for other conversations."""
+    import asyncio
+    import threading
+
+    threads = []
+    action = ActionAnswerTopic()
+    answer = action.answer
+
+    def recording(*args):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return answer(*args)
+
+    action.answer = recording  # type: ignore[method-assign]
+
+    async def on_the_loop():  # type: ignore[no-untyped-def]
+        return threading.current_thread(), await action.run(dispatcher, load_tracker("salary_no_role"), domain)
+
+    loop_thread, events = asyncio.run(on_the_loop())
+    assert threads and threads[0] is not loop_thread
+    assert SlotSet("role", "machine-learning-engineer") in events
+    assert "$131,076" in dispatcher.messages[0]["text"]

@@ -6,25 +6,25 @@ from tests.actions.conftest import load_tracker
 
 
 def test_greeting_names_the_roles(two_role_kb, dispatcher, domain):
-    ActionGreet().run(dispatcher, load_tracker("greet"), domain)
+    ActionGreet().answer(dispatcher, load_tracker("greet"), domain)
     assert dispatcher.messages[0]["response"] == "utter_greet"
     assert dispatcher.messages[0]["roles"] == "Dental Hygiene Coordinator and Machine Learning Engineer"
 
 
 def test_capabilities_and_open_roles(one_role_kb, dispatcher, domain):
-    ActionDescribeCapabilities().run(dispatcher, load_tracker("greet"), domain)
-    ActionListRoles().run(dispatcher, load_tracker("greet"), domain)
+    ActionDescribeCapabilities().answer(dispatcher, load_tracker("greet"), domain)
+    ActionListRoles().answer(dispatcher, load_tracker("greet"), domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_capabilities", "utter_open_roles"]
     assert all(m["roles"] == "Machine Learning Engineer" for m in dispatcher.messages)
 
 
 def test_without_a_database_the_greeting_is_still_polite(missing_kb, dispatcher, domain):
-    ActionGreet().run(dispatcher, load_tracker("greet"), domain)
+    ActionGreet().answer(dispatcher, load_tracker("greet"), domain)
     assert dispatcher.messages[0]["response"] == "utter_lookup_unavailable"
 
 
 def test_open_roles_are_listed_with_links_for_the_web_chat(two_role_kb, dispatcher, domain):
-    assert ActionListRoles().run(dispatcher, load_tracker("open_roles"), domain) == []
+    assert ActionListRoles().answer(dispatcher, load_tracker("open_roles"), domain) == []
     (message,) = dispatcher.messages
     assert message["response"] == "utter_open_roles"
     assert message["roles"] == "Dental Hygiene Coordinator and Machine Learning Engineer"
@@ -33,14 +33,14 @@ def test_open_roles_are_listed_with_links_for_the_web_chat(two_role_kb, dispatch
 
 
 def test_a_field_of_work_lists_only_the_roles_that_match(two_role_kb, dispatcher, domain):
-    ActionListRoles().run(dispatcher, load_tracker("open_roles_dental"), domain)
+    ActionListRoles().answer(dispatcher, load_tracker("open_roles_dental"), domain)
     (message,) = dispatcher.messages
     assert message["response"] == "utter_matching_roles"
     assert message["roles"] == "Dental Hygiene Coordinator"
 
 
 def test_a_field_no_role_matches_says_so_and_names_the_roles(two_role_kb, dispatcher, domain):
-    ActionListRoles().run(dispatcher, load_tracker("open_roles_nothing_matches"), domain)
+    ActionListRoles().answer(dispatcher, load_tracker("open_roles_nothing_matches"), domain)
     (message,) = dispatcher.messages
     assert message["response"] == "utter_no_matching_roles"
     assert message["roles"] == "Dental Hygiene Coordinator and Machine Learning Engineer"

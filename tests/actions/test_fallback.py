@@ -9,48 +9,48 @@ from tests.actions.conftest import load_tracker
 
 
 def test_an_unknown_occupation_is_named_even_when_the_question_is_unclear(one_role_kb, dispatcher, domain):
-    ActionNotUnderstood().run(dispatcher, load_tracker("fallback_unknown_role"), domain)
+    ActionNotUnderstood().answer(dispatcher, load_tracker("fallback_unknown_role"), domain)
     (message,) = dispatcher.messages
     assert message["response"] == "utter_unknown_role"
     assert message["mention"] == "dental assistant" and message["roles"] == "Machine Learning Engineer"
 
 
 def test_a_known_role_gets_its_overview(one_role_kb, kb_facts, dispatcher, domain):
-    ActionNotUnderstood().run(dispatcher, load_tracker("fallback_known_role"), domain)
+    ActionNotUnderstood().answer(dispatcher, load_tracker("fallback_known_role"), domain)
     (message,) = dispatcher.messages
     assert all(f.text in message["text"] for f in kb_facts("overview"))
 
 
 def test_a_known_role_answers_the_question_that_was_waiting_for_it(one_role_kb, dispatcher, domain):
-    events = ActionNotUnderstood().run(
+    events = ActionNotUnderstood().answer(
         dispatcher, load_tracker("fallback_known_role_with_pending_topic"), domain)
     assert "$131,076" in dispatcher.messages[0]["text"]
     assert SlotSet("pending_topic", None) in events
 
 
 def test_an_unknown_role_keeps_the_question_for_the_next_role_named(one_role_kb, dispatcher, domain):
-    events = ActionAnswerTopic().run(dispatcher, load_tracker("salary_unknown_role"), domain)
+    events = ActionAnswerTopic().answer(dispatcher, load_tracker("salary_unknown_role"), domain)
     assert SlotSet("pending_topic", "salary") in events
 
 
 def test_no_role_asks_to_rephrase(one_role_kb, dispatcher, domain):
-    ActionNotUnderstood().run(dispatcher, load_tracker("greet"), domain)
+    ActionNotUnderstood().answer(dispatcher, load_tracker("greet"), domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
 
 
 def test_without_a_database_it_still_replies(missing_kb, dispatcher, domain):
-    ActionNotUnderstood().run(dispatcher, load_tracker("fallback_unknown_role"), domain)
+    ActionNotUnderstood().answer(dispatcher, load_tracker("fallback_unknown_role"), domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
 
 
 def test_a_known_role_gets_nlus_best_guess_when_it_is_a_role_question(one_role_kb, dispatcher, domain):
-    ActionNotUnderstood().run(dispatcher, load_tracker("fallback_known_role_best_guess"), domain)
+    ActionNotUnderstood().answer(dispatcher, load_tracker("fallback_known_role_best_guess"), domain)
     (message,) = dispatcher.messages
     assert "$131,076" in message["text"]
 
 
 def test_a_message_split_between_two_role_questions_gets_both_answers_in_order(one_role_kb, dispatcher, domain):
-    ActionNotUnderstood().run(dispatcher, load_tracker("salary_and_benefits"), domain)
+    ActionNotUnderstood().answer(dispatcher, load_tracker("salary_and_benefits"), domain)
     first, second = dispatcher.messages
     assert "$131,076" in first["text"]
     assert second["response"] == "utter_not_in_description"
@@ -58,7 +58,7 @@ def test_a_message_split_between_two_role_questions_gets_both_answers_in_order(o
 
 
 def test_two_questions_about_an_unknown_role_say_so_once(one_role_kb, dispatcher, domain):
-    events = ActionNotUnderstood().run(dispatcher, load_tracker("salary_and_benefits_unknown_role"), domain)
+    events = ActionNotUnderstood().answer(dispatcher, load_tracker("salary_and_benefits_unknown_role"), domain)
     (message,) = dispatcher.messages
     assert message["response"] == "utter_unknown_role" and message["mention"] == "nurse"
     assert SlotSet("pending_topic", "salary") in events
@@ -67,5 +67,5 @@ def test_two_questions_about_an_unknown_role_say_so_once(one_role_kb, dispatcher
 def test_a_split_between_a_role_question_and_small_talk_is_not_two_questions(one_role_kb, dispatcher, domain):
     tracker = load_tracker("salary_and_benefits")
     tracker.latest_message["intent_ranking"][2] = {"name": "greet", "confidence": 0.44}
-    ActionNotUnderstood().run(dispatcher, tracker, domain)
+    ActionNotUnderstood().answer(dispatcher, tracker, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_default"]

@@ -33,6 +33,6 @@ def test_a_split_between_a_topic_and_open_roles_answers_the_topic(one_role_kb, d
         "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.55},
                            {"name": "ask_open_roles", "confidence": 0.4},
                            {"name": "ask_salary", "confidence": 0.3}]})
-    ActionNotUnderstood().run(dispatcher, Tracker.from_dict(data), domain)
+    ActionNotUnderstood().answer(dispatcher, Tracker.from_dict(data), domain)
     (message,) = dispatcher.messages
     assert message["response"] == "utter_unknown_role" and message["mention"] == "paramedic"

@@ -11,7 +11,7 @@ from tests.actions.conftest import load_tracker
 
 
 def run(name, dispatcher, domain):
-    return ActionAnswerTopic().run(dispatcher, load_tracker(name), domain)
+    return ActionAnswerTopic().answer(dispatcher, load_tracker(name), domain)
 
 
 def test_a_name_that_fits_several_roles_asks_which_with_a_button_each(three_role_kb, dispatcher, domain):
@@ -115,7 +115,7 @@ def test_part_of_a_role_name_that_nlu_tagged_is_that_role(three_role_kb, dispatc
 def test_out_of_scope_naming_an_occupation_is_an_unknown_role_not_a_refusal(three_role_kb, dispatcher, domain):
     from actions.fallback import ActionOutOfScope
 
-    events = ActionOutOfScope().run(dispatcher, load_tracker("out_of_scope_naming_an_occupation"), domain)
+    events = ActionOutOfScope().answer(dispatcher, load_tracker("out_of_scope_naming_an_occupation"), domain)
     assert events == [SlotSet("page_role", None), SlotSet("pending_topic", "salary")]
     (message,) = dispatcher.messages
     assert message["response"] == "utter_unknown_role" and message["mention"] == "tax examiner"
@@ -124,14 +124,14 @@ def test_out_of_scope_naming_an_occupation_is_an_unknown_role_not_a_refusal(thre
 def test_out_of_scope_naming_nothing_is_declined(three_role_kb, dispatcher, domain):
     from actions.fallback import ActionOutOfScope
 
-    assert ActionOutOfScope().run(dispatcher, load_tracker("out_of_scope"), domain) == []
+    assert ActionOutOfScope().answer(dispatcher, load_tracker("out_of_scope"), domain) == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_out_of_scope"]
 
 
 def test_openings_for_an_occupation_we_lack_say_so(three_role_kb, dispatcher, domain):
     from actions.conversation import ActionListRoles
 
-    assert ActionListRoles().run(dispatcher, load_tracker("open_roles_for_an_occupation_we_lack"), domain) == []
+    assert ActionListRoles().answer(dispatcher, load_tracker("open_roles_for_an_occupation_we_lack"), domain) == []
     (message,) = dispatcher.messages
     assert message["response"] == "utter_unknown_role" and message["mention"] == "pharmacist"
 
