@@ -31,7 +31,7 @@ TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml')
 NODE_DEPS := node_modules/.installed
 WEBCHAT := careers/static/vendor/rasa-webchat.js
 
-.PHONY: help setup site browser run stop test lint eval bench bench-roles load train shell kb clean lock
+.PHONY: help setup site browser scaled-deps run run-scaled stop test lint eval bench bench-roles bench-scale load load-scaled train shell kb clean lock
 
 help:
 	@echo "make run    set up (environment, knowledge base, model, web chat) and start the bot and the careers site"
@@ -41,7 +41,10 @@ help:
 	@echo "make load   50+50 conversations over REST and socket.io, then check nothing was lost"
 	@echo "make bench-roles  knowledge bases of 1, 10, 100 and 500 roles: load time, time to answer a new role, latency, memory"
 	@echo "make train  train the Rasa model if its data changed"
-	@echo "make stop   stop the bot that make run started (from another terminal)"
+	@echo "make run-scaled  the same bot as RASA_REPLICAS Rasa replicas (default 2) and action servers behind nginx, with Redis and PostgreSQL"
+	@echo "make bench-scale  throughput and latency of 1 and 2 Rasa replicas at 32 and 64 users: results/scale.json"
+	@echo "make load-scaled  make load against the scaled setup, one Rasa replica killed mid-load"
+	@echo "make stop   stop the bot that make run (or make run-scaled) started (from another terminal)"
 	@echo "make shell  chat with the bot in this terminal"
 	@echo "make kb     rebuild the knowledge base from knowledge/"
 	@echo "make clean  remove everything built"
@@ -101,9 +104,27 @@ browser:
 	  echo "warning: chromium or chromedriver is missing and cannot be installed here: the browser tests will be skipped (sudo apt-get install chromium chromium-driver)"; \
 	fi
 
+# -- the scaled setup's services: Debian's redis-server, postgresql and nginx -------------
+# Installed with apt when missing and we are root, as for the browser above.
+SCALED_PACKAGES := redis-server:redis-server postgresql:/usr/lib/postgresql nginx:nginx
+scaled-deps:
+	@missing=; for entry in $(SCALED_PACKAGES); do package=$${entry%%:*}; probe=$${entry#*:}; \
+	  if [ "$${probe#/}" != "$$probe" ]; then ls $$probe/*/bin/postgres >/dev/null 2>&1 || missing="$$missing $$package"; \
+	  else command -v $$probe >/dev/null || [ -x /usr/sbin/$$probe ] || missing="$$missing $$package"; fi; done; \
+	if [ -z "$$missing" ]; then exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's$$missing (the scaled setup)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "error: the scaled setup needs$$missing: sudo apt-get install$$missing"; exit 1; \
+	fi
+
 # -- run: supervisord (service/supervisord.py) restarts a server that crashes -----------
 run: setup site
 	scripts/serve.sh
+
+run-scaled: setup site scaled-deps
+	scripts/serve.sh --scaled
 
 stop:
 	$(PY) -m service.supervisord stop
@@ -112,7 +133,7 @@ shell: setup
 	scripts/serve.sh --shell
 
 # -- test -----------------------------------------------------------------------------
-test: setup site browser lint
+test: setup site browser scaled-deps lint
 	$(PY) -m pytest
 
 # ruff (ruff.toml) and mypy (mypy.ini) over the project's code.
@@ -132,6 +153,12 @@ load: setup
 
 bench-roles: setup
 	$(PY) scripts/bench_roles.py
+
+bench-scale: setup site scaled-deps
+	$(PY) scripts/bench_scale.py
+
+load-scaled: setup site scaled-deps
+	$(PY) scripts/load_test.py --scaled --kill-replica
 
 # -- maintenance ----------------------------------------------------------------------
 lock: $(INSTALLED)

@@ -64,6 +64,23 @@ def tail(path: Path, lines: int = 40) -> str:
         return "(no log)"
 
 
+def processes_started_with(run_dir: Path) -> List[int]:
+    """Every live process started for one stack (each inherits its unique RUN_DIR)."""
+    marker = f"RUN_DIR={run_dir}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker in environ and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
 @dataclass
 class Server:
     name: str
@@ -137,6 +154,11 @@ class Bot:
     @property
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.rasa_port}"
+
+    @property
+    def site_origin(self) -> str:
+        """The origin the socket.io channel accepts (the careers site's)."""
+        return service_settings.ServiceSettings.from_env(self.actions.env).site_origins[0]
 
     @property
     def tracker_store_url(self) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import queue
+import time
 import uuid
 from typing import Any, Dict, Optional
 
@@ -38,8 +39,22 @@ class WebChat:
         self.send_raw(data)
         return self.next_reply(timeout)
 
+    @property
+    def connected(self) -> bool:
+        return bool(self.client.connected)
+
     def next_reply(self, timeout: float = 60) -> str:
-        return self.replies.get(timeout=timeout).get("text", "")
+        """The next reply; ConnectionError as soon as the connection is lost (no waiting
+        out the timeout for a server that died)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.replies.get(timeout=0.5).get("text", "")
+            except queue.Empty:
+                if not self.client.connected:
+                    raise ConnectionError("the socket.io connection was lost") from None
+                if time.monotonic() > deadline:
+                    raise
 
     def close(self) -> None:
         self.client.disconnect()

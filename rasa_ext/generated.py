@@ -25,7 +25,11 @@ def main(argv: List[str], generator: str, build: Builder, describe: Describer) -
     if len(argv) != 1:
         print(f"usage: python -m {generator} OUT.yml", file=sys.stderr)
         return 2
-    content = build(os.environ)
+    try:
+        content = build(os.environ)
+    except ValueError as exc:  # a bad variable: say which, no stack trace
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     write(Path(argv[0]), content, generator)
     for line in describe(content, os.environ):
         print(line)

@@ -14,7 +14,8 @@ requests to `/webhooks/slack/webhook`. Compared with Rasa 3.6.21's SlackInput:
   `bot_id`), edits, deletions and other event types are ignored;
 - an event is answered at most once: a re-sent event (same `event_id`, e.g. a Slack
   retry for any reason) and the second event for the same message (a DM's `message` and
-  `app_mention`) are acknowledged with 200 and not answered again;
+  `app_mention`) are acknowledged with 200 and not answered again; with REDIS_URL set,
+  over all the Rasa processes sharing that Redis (rasa_ext.shared_state);
 - a mention inside a thread is answered in that thread (Rasa only threads all replies or
   none); the bot's mention is removed and Slack markup undone before NLU;
 - answers are sent as Slack mrkdwn (rasa_ext.mrkdwn), one Slack message per bot message;
@@ -46,8 +47,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from rasa_ext import patches
 from rasa_ext.mrkdwn import to_mrkdwn
 from rasa_ext.rate_limit import RateLimiter
+from rasa_ext.shared_state import redis_url_setting, seen_keys
 from rasa_ext.slack_events import (
-    SeenCache, SlackMessage, classify, mention_ids, retry_of, signature_problem)
+    SlackMessage, classify, mention_ids, retry_of, signature_problem)
 
 # Any Rasa start that loads this channel gets our patches (and the version check).
 patches.install()
@@ -122,7 +124,10 @@ class SlackInput(RasaSlackInput):
                  api_base_url: Text = DEFAULT_API_BASE_URL, use_threads: bool = False,
                  proxy: Optional[Text] = None, conversation_granularity: Text = "sender",
                  clock: Callable[[], float] = time.time,
-                 rate_limit: int = DEFAULT_RATE_LIMIT) -> None:
+                 rate_limit: int = DEFAULT_RATE_LIMIT,
+                 redis_url: Optional[Text] = None) -> None:
+        """`redis_url`: where the replicas record the events they answered; None reads
+        REDIS_URL, '' keeps the record in this process."""
         super().__init__(slack_token, slack_channel=None, proxy=proxy,
                          use_threads=use_threads, slack_signing_secret=slack_signing_secret,
                          conversation_granularity=conversation_granularity)
@@ -132,8 +137,8 @@ class SlackInput(RasaSlackInput):
         self.api_base_url = api_base_url
         self.clock = clock
         self.bot_user_id: Optional[str] = None  # from auth.test at start-up
-        self._seen_events = SeenCache()
-        self._seen_messages = SeenCache()
+        self._seen_events, self._seen_messages = seen_keys(
+            redis_url_setting(redis_url), "slack:seen:event", "slack:seen:message")
         self.rate_limit = RateLimiter(rate_limit, RATE_WINDOW_SECONDS)
 
     # -- requests -------------------------------------------------------------------
@@ -201,11 +206,11 @@ class SlackInput(RasaSlackInput):
             return response.text(f"Ignored: {decision.reason}.")
         message = decision.message
         assert message is not None
-        if message.event_id and not self._seen_events.first_time(message.event_id):
+        if message.event_id and not await self._seen_events.first_time(message.event_id):
             log.info("Slack re-sent event %s%s: already handled, not answered again",
                      message.event_id, f" (retry #{retry[0]}, {retry[1]})" if retry else "")
             return response.text("Already handled.", headers={"X-Slack-No-Retry": "1"})
-        if message.message_key and not self._seen_messages.first_time(message.message_key):
+        if message.message_key and not await self._seen_messages.first_time(message.message_key):
             log.debug("Second event for one Slack message (%s): not answered again",
                       decision.reason)
             return response.text("Already handled.")

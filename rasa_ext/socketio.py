@@ -7,6 +7,9 @@ does not apply to WebSockets). This channel switches the check on for the origin
 credentials (`cors_allowed_origins`, generated from CAREERS_SITE_ORIGIN). CORS headers for
 the HTTP polling transport still come from Rasa's `--cors` (Sanic-CORS) alone, so the
 engine must not add its own: two Access-Control-Allow-Origin headers make browsers refuse.
+
+With REDIS_URL set (several Rasa processes), a message sent to a session's room by any
+process reaches the web chat connected to another (rasa_ext.shared_state.share_rooms).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint
 
 from rasa_ext.rest import MAX_MESSAGE_LENGTH  # one limit for every channel
+from rasa_ext.shared_state import redis_url_setting, share_rooms
 from service.settings import DEFAULT_SITE_ORIGIN
 from rasa_ext import patches
 
@@ -58,9 +62,12 @@ class SocketIOInput(RasaSocketIOInput):
     """The socket.io channel (route and events unchanged) with an Origin allow-list."""
 
     def __init__(self, *args: Any, cors_allowed_origins: Optional[Sequence[str]] = None,
-                 **kwargs: Any) -> None:
+                 redis_url: Optional[str] = None, **kwargs: Any) -> None:
+        """`redis_url`: the Redis the processes share rooms through; None reads
+        REDIS_URL, '' keeps them in this process."""
         super().__init__(*args, **kwargs)
         self.allowed_origins: List[str] = list(cors_allowed_origins or DEFAULT_ORIGINS)
+        self.redis_url = redis_url_setting(redis_url)
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
@@ -73,6 +80,8 @@ class SocketIOInput(RasaSocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
+        if self.redis_url:
+            share_rooms(sio, self.redis_url)
         engine = sio.eio
         engine.cors_allowed_origins = list(self.allowed_origins)
         engine._cors_headers = lambda environ: []  # headers: Sanic-CORS (`rasa run --cors`)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Dict, Optional, Set, TextIO, Tuple
 
 from service.settings import ServiceSettings
-from service.supervisord import START_RETRIES, TITLES
+from service.supervisord import START_RETRIES, title_of
 
 log = logging.getLogger("supervisor")
 
@@ -35,9 +35,9 @@ class RestartReporter:
 
     def report(self, event: str, headers: Dict[str, str]) -> Optional[Report]:
         name = headers.get("processname", "?")
-        if name not in TITLES:  # e.g. this listener itself
+        title = title_of(name)
+        if title is None:  # e.g. this listener itself
             return None
-        title = TITLES[name]
         where = f"log: {self.log_dir / (name + '.log')}"
         pid = headers.get("pid", "?")
         if event == "PROCESS_STATE_EXITED" and headers.get("expected") == "0":

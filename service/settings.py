@@ -90,6 +90,9 @@ class ServiceSettings:
     model: Path = PROJECT_ROOT / DEFAULT_MODEL
     log_dir: Path = PROJECT_ROOT / DEFAULT_LOG_DIR
     run_dir: Path = PROJECT_ROOT / DEFAULT_RUN_DIR
+    #: State shared by several Rasa processes (Slack retry de-duplication, socket.io pushes
+    #: between replicas): a redis:// URL. Empty: kept in the process (one Rasa process).
+    redis_url: str = ""
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "ServiceSettings":
@@ -112,6 +115,7 @@ class ServiceSettings:
             model=_path(env, "RASA_MODEL", DEFAULT_MODEL),
             log_dir=_path(env, "LOG_DIR", DEFAULT_LOG_DIR),
             run_dir=_path(env, "RUN_DIR", DEFAULT_RUN_DIR),
+            redis_url=(env.get("REDIS_URL") or "").strip(),
         )
 
     @property
@@ -133,18 +137,92 @@ class ServiceSettings:
             "CAREERS_CHAT_URL": self.chat_url,
             "LOG_DIR": str(self.log_dir),
             "RUN_DIR": str(self.run_dir),
+            "REDIS_URL": self.redis_url,
         }
 
 
-def export_lines(settings: ServiceSettings) -> List[str]:
+#: `make run-scaled`: the defaults of the scaled setup (service/scaled.py).
+DEFAULT_RASA_REPLICAS = 2
+DEFAULT_ACTION_REPLICAS = 2
+#: The private Redis and PostgreSQL the scaled setup starts, off their usual ports so a
+#: system-wide Redis or PostgreSQL on this machine is never touched.
+DEFAULT_SCALED_REDIS_PORT = 6390
+DEFAULT_SCALED_POSTGRES_PORT = 5440
+#: Rasa replica i listens on RASA_REPLICA_PORT_BASE + i, action server i on
+#: ACTION_REPLICA_PORT_BASE + i (loopback only; nginx is the public side).
+DEFAULT_RASA_REPLICA_PORT_BASE = 5100
+DEFAULT_ACTION_REPLICA_PORT_BASE = 5150
+DEFAULT_SCALED_DIR = "var/scaled"
+
+
+def _count(env: Mapping[str, str], name: str, default: int, most: int = 16) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise ValueError(f"{name}={raw!r} is not a number from 1 to {most}")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class ScaledSettings:
+    """What `make run-scaled` adds to `make run`: replicas, and the services they share."""
+
+    rasa_replicas: int = DEFAULT_RASA_REPLICAS
+    action_replicas: int = DEFAULT_ACTION_REPLICAS
+    redis_port: int = DEFAULT_SCALED_REDIS_PORT
+    postgres_port: int = DEFAULT_SCALED_POSTGRES_PORT
+    rasa_replica_port_base: int = DEFAULT_RASA_REPLICA_PORT_BASE
+    action_replica_port_base: int = DEFAULT_ACTION_REPLICA_PORT_BASE
+    #: Redis's and PostgreSQL's data, nginx's configuration and temporary files.
+    state_dir: Path = PROJECT_ROOT / DEFAULT_SCALED_DIR
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "ScaledSettings":
+        env = os.environ if env is None else env
+        return cls(
+            rasa_replicas=_count(env, "RASA_REPLICAS", DEFAULT_RASA_REPLICAS),
+            action_replicas=_count(env, "ACTION_REPLICAS", DEFAULT_ACTION_REPLICAS),
+            redis_port=_port(env, "SCALED_REDIS_PORT", DEFAULT_SCALED_REDIS_PORT),
+            postgres_port=_port(env, "SCALED_POSTGRES_PORT", DEFAULT_SCALED_POSTGRES_PORT),
+            rasa_replica_port_base=_port(env, "RASA_REPLICA_PORT_BASE",
+                                         DEFAULT_RASA_REPLICA_PORT_BASE),
+            action_replica_port_base=_port(env, "ACTION_REPLICA_PORT_BASE",
+                                           DEFAULT_ACTION_REPLICA_PORT_BASE),
+            state_dir=_path(env, "SCALED_DIR", DEFAULT_SCALED_DIR),
+        )
+
+    @property
+    def rasa_replica_ports(self) -> List[int]:
+        return [self.rasa_replica_port_base + i for i in range(1, self.rasa_replicas + 1)]
+
+    @property
+    def action_replica_ports(self) -> List[int]:
+        return [self.action_replica_port_base + i for i in range(1, self.action_replicas + 1)]
+
+    def exports(self) -> Dict[str, str]:
+        return {
+            "RASA_REPLICAS": str(self.rasa_replicas),
+            "ACTION_REPLICAS": str(self.action_replicas),
+            "SCALED_REDIS_PORT": str(self.redis_port),
+            "SCALED_POSTGRES_PORT": str(self.postgres_port),
+            "RASA_REPLICA_PORT_BASE": str(self.rasa_replica_port_base),
+            "ACTION_REPLICA_PORT_BASE": str(self.action_replica_port_base),
+            "SCALED_DIR": str(self.state_dir),
+        }
+
+
+def export_lines(settings: "ServiceSettings | ScaledSettings") -> List[str]:
     """`export NAME=value` lines, quoted for a POSIX shell's `eval`."""
     return [f"export {name}={shlex.quote(value)}" for name, value in settings.exports().items()]
 
 
 def main() -> int:
-    """`python -m service.settings`: print the settings as `export` lines for a shell."""
+    """`python -m service.settings [--scaled]`: print the settings (or those of
+    `make run-scaled`) as `export` lines for a shell."""
     try:
-        settings = ServiceSettings.from_env()
+        settings: "ServiceSettings | ScaledSettings" = (
+            ScaledSettings.from_env() if sys.argv[1:] == ["--scaled"] else ServiceSettings.from_env())
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

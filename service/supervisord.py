@@ -39,7 +39,19 @@ LOG_MAX_BYTES = "10MB"
 LOG_BACKUPS = 3
 #: What the operator reads in log lines, by supervisord program name.
 TITLES: Dict[str, str] = {"actions": "action server", "rasa": "Rasa server",
-                          "careers": "careers site"}
+                          "careers": "careers site",
+                          # `make run-scaled` (service/scaled.py) adds these.
+                          "redis": "Redis server", "postgres": "PostgreSQL server",
+                          "nginx": "nginx load balancer"}
+
+
+def title_of(name: str) -> Optional[str]:
+    """What an operator calls a supervised program ("rasa-2": "Rasa server replica 2");
+    None for a program that is not a server of the bot (e.g. the restart listener)."""
+    base, _, number = name.rpartition("-")
+    if number.isdigit() and base in TITLES:
+        return f"{TITLES[base]} replica {number}"
+    return TITLES.get(name)
 
 
 @dataclass(frozen=True)
@@ -50,10 +62,17 @@ class Program:
     command: List[str]
     #: How long it must stay up to count as started; exiting sooner means backoff.
     start_seconds: int
+    #: Started with supervisord (False: started later, by `supervisorctl start`).
+    autostart: bool = True
+    #: The user it runs as when supervisord runs as root (PostgreSQL refuses root).
+    user: Optional[str] = None
+    #: Lower starts first and stops last (the databases before the servers using them).
+    priority: int = 999
+    stop_signal: str = "TERM"
 
     @property
     def title(self) -> str:
-        return TITLES.get(self.name, self.name)
+        return title_of(self.name) or self.name
 
 
 def conf_path(settings: ServiceSettings) -> Path:
@@ -127,15 +146,20 @@ def render(settings: ServiceSettings, selected: Sequence[Program], python: str =
         _section("supervisorctl", [("serverurl", f"unix://{socket_path(settings)}")]),
     ]
     for program in selected:
+        extra: List[Sequence[object]] = []
+        if program.user and os.geteuid() == 0:
+            extra.append(("user", program.user))
         sections.append(_section(f"program:{program.name}", [
             ("command", shlex.join(program.command)),
             ("directory", PROJECT_ROOT),
-            ("autostart", "true"),
+            *extra,
+            ("autostart", "true" if program.autostart else "false"),
             # A server never exits on its own: restart it whatever its exit status.
             ("autorestart", "true"),
             ("startsecs", program.start_seconds),
             ("startretries", START_RETRIES),
-            ("stopsignal", "TERM"),
+            ("priority", program.priority),
+            ("stopsignal", program.stop_signal),
             ("stopwaitsecs", STOP_WAIT_SECONDS),
             # Signal the whole process group, so nothing a server started is left behind.
             ("stopasgroup", "true"),

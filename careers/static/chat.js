@@ -42,8 +42,14 @@
 
   connectionLost();  // until the first connection
 
+  // A random id per page in the socket.io URL's query (sent with every request of the
+  // session): behind the scaled setup's nginx, every request of one chat reaches the Rasa
+  // replica that holds its socket.io session (service/scaled.py). Ignored by Rasa.
+  var clientId = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  var socketUrl = mount.getAttribute("data-socket-url").replace(/\/+$/, "") + "/?client=" + clientId;
+
   window.WebChat.default({
-    socketUrl: mount.getAttribute("data-socket-url"),
+    socketUrl: socketUrl,
     socketPath: "/socket.io/",
     // Rasa's socket.io channel hands this to the actions as the message metadata
     // (credentials.yml: metadata_key: customData); actions/context.py reads "role".

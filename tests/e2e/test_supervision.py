@@ -16,7 +16,8 @@ from typing import Dict, Iterator, List, Optional
 import pytest
 import requests
 
-from harness.servers import DEFAULT_MODEL, PYTHON, ROOT, base_env, free_port, tail
+from harness.servers import (DEFAULT_MODEL, PYTHON, ROOT, base_env, free_port,
+                             processes_started_with, tail)
 from harness.waiting import wait_for
 from tests.conftest import sqlite_url
 
@@ -102,20 +103,7 @@ class Stack:
         return "\n".join(r.get("text", "") for r in response.json())
 
     def processes(self) -> List[int]:
-        """Every live process started for this stack: each inherits its unique RUN_DIR."""
-        marker = f"RUN_DIR={self.run_dir}".encode()
-        found = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                environ = (entry / "environ").read_bytes().split(b"\0")
-                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if marker in environ and state != "Z":
-                found.append(int(entry.name))
-        return found
+        return processes_started_with(self.run_dir)
 
     def kill_leftovers(self) -> None:
         """After a failed test: nothing of this stack may outlive the session."""
