@@ -123,7 +123,7 @@ if $scaled; then
     wait_for "http://127.0.0.1:$((RASA_REPLICA_PORT_BASE + i))/" "rasa-$i" "Rasa server $i" 300
   done
   wait_for "http://127.0.0.1:$RASA_PORT/" nginx "nginx" 30
-  cat <<MSG
+  ready=$(cat <<MSG
 
 The recruiting bot is running, scaled: $RASA_REPLICAS Rasa replicas and $ACTION_REPLICAS action servers
 behind nginx, Redis (locks, shared state) and PostgreSQL (conversations, knowledge base).
@@ -133,27 +133,21 @@ behind nginx, Redis (locks, shared state) and PostgreSQL (conversations, knowled
           restarts.log)
 A server that crashes is restarted. Press Ctrl-C or run \`make stop\` to stop.
 MSG
-  status=0
-  wait "$supervisor_pid" || status=$?
-  supervisor_pid=
-  stop
-  exit "$status"
-fi
-
-echo "Starting the action server on port $ACTION_SERVER_PORT (log: $LOG_DIR/actions.log)"
-if $shell; then
+)
+else
+  echo "Starting the action server on port $ACTION_SERVER_PORT (log: $LOG_DIR/actions.log)"
+  if $shell; then
+    wait_for "http://127.0.0.1:$ACTION_SERVER_PORT/health" actions "action server" 60
+    "$PY" -m rasa_ext shell --model "$RASA_MODEL" --port "$RASA_PORT" --endpoints "$RUN_DIR/endpoints.yml"
+    exit
+  fi
+  echo "Starting the Rasa server on port $RASA_PORT (log: $LOG_DIR/rasa.log)"
+  echo "Starting the careers site on port $CAREERS_SITE_PORT (log: $LOG_DIR/careers.log)"
   wait_for "http://127.0.0.1:$ACTION_SERVER_PORT/health" actions "action server" 60
-  "$PY" -m rasa_ext shell --model "$RASA_MODEL" --port "$RASA_PORT" --endpoints "$RUN_DIR/endpoints.yml"
-  exit
-fi
-echo "Starting the Rasa server on port $RASA_PORT (log: $LOG_DIR/rasa.log)"
-echo "Starting the careers site on port $CAREERS_SITE_PORT (log: $LOG_DIR/careers.log)"
-wait_for "http://127.0.0.1:$ACTION_SERVER_PORT/health" actions "action server" 60
-wait_for "http://127.0.0.1:$CAREERS_SITE_PORT/healthz" careers "careers site" 60
-# Rasa loads the model before it accepts connections: once it answers, it is ready.
-wait_for "http://127.0.0.1:$RASA_PORT/" rasa "Rasa server" 300
-
-cat <<MSG
+  wait_for "http://127.0.0.1:$CAREERS_SITE_PORT/healthz" careers "careers site" 60
+  # Rasa loads the model before it accepts connections: once it answers, it is ready.
+  wait_for "http://127.0.0.1:$RASA_PORT/" rasa "Rasa server" 300
+  ready=$(cat <<MSG
 
 The recruiting bot is running.
   Site:   $CAREERS_SITE_ORIGIN/   (the careers site, with the bot in its web chat)
@@ -163,6 +157,9 @@ The recruiting bot is running.
           $LOG_DIR/restarts.log (crashes and restarts), $LOG_DIR/supervisord.log
 A server that crashes is restarted. Press Ctrl-C or run \`make stop\` to stop.
 MSG
+)
+fi
+printf '%s\n' "$ready"
 status=0
 wait "$supervisor_pid" || status=$?
 supervisor_pid=
