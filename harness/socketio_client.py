@@ -39,6 +39,14 @@ class WebChat:
         self.send_raw(data)
         return self.next_reply(timeout)
 
+    def late_reply(self, seconds: float) -> Optional[str]:
+        """A reply that arrives within `seconds` without a new message (one the server
+        sent after the previous connection was lost), else None."""
+        try:
+            return self.next_reply(seconds)
+        except (queue.Empty, ConnectionError):
+            return None
+
     @property
     def connected(self) -> bool:
         return bool(self.client.connected)

@@ -97,6 +97,12 @@ def open_chat(url: str, origin: str, errors: List[str],
         return None
 
 
+#: How long a reconnected web chat waits for the reply to the message its old connection lost.
+LATE_REPLY_SECONDS = 10.0
+#: Web chats whose message was answered only after they reconnected (not an error).
+ANSWERED_AFTER_RECONNECT: List[str] = []
+
+
 def socketio_conversation(chat: WebChat, url: str, origin: str, count: int,
                           latencies: List[float],
                           errors: List[str]) -> Tuple[str, List[Exchange]]:
@@ -119,8 +125,17 @@ def socketio_conversation(chat: WebChat, url: str, origin: str, count: int,
             try:
                 reply = current.say(message, timeout=120)
             except Exception as exc:  # noqa: BLE001 - any failure counts as an error
-                failed(errors, started, f"socket.io {session_id} #{i}: {type(exc).__name__} {exc}")
-                exchanges.append((message, None))
+                # The connection died under the message. It may still have been answered
+                # (a web chat on the dead replica sent it before noticing): the reply then
+                # comes to the session once the chat reconnects, as in rasa-webchat.
+                current.close()
+                current = open_chat(url, origin, errors, session_id)
+                late = current.late_reply(LATE_REPLY_SECONDS) if current is not None else None
+                if late is None:
+                    failed(errors, started, f"socket.io {session_id} #{i}: {type(exc).__name__} {exc}")
+                else:
+                    ANSWERED_AFTER_RECONNECT.append(session_id)
+                exchanges.append((message, late))
                 continue
             latencies.append((time.perf_counter() - started) * 1000)
             exchanges.append((message, reply))
@@ -144,8 +159,11 @@ def check_recorded(store_url: str, expected: Dict[str, List[Exchange]]) -> List[
         position = matched(got, exchanges)
         if position is not None:
             want = sum(2 for _, reply in exchanges if reply is not None)
+            shown = [f"{kind}: {text[:40]}" for kind, text in got]
+            sent = [(message[:30], (reply or "")[:40] or None) for message, reply in exchanges]
             problems.append(f"{sender}: {len(got)} stored turns vs {want} answered; "
-                            f"first difference at exchange {position}")
+                            f"first difference at exchange {position}; stored {shown}; "
+                            f"sent (message, reply received) {sent}")
     return problems
 
 
@@ -249,10 +267,12 @@ def main() -> int:
               f"{restart.get('killed_after', 0):.1f} s; restarted by supervisord and answering "
               f"again after {restart.get('back_after', float('nan')):.1f} s")
         print(f"  errors: {len(errors)}: {len(errors) - len(late)} of messages in flight when "
-              f"the replica died, {len(late)} of messages sent after")
+              f"the replica died, {len(late)} of messages sent after; "
+              f"{len(ANSWERED_AFTER_RECONNECT)} web-chat messages answered after the chat "
+              f"reconnected")
     else:
         print(f"  errors: {len(errors)}")
-    for error in errors[:10]:
+    for error in (late + [e for e in errors if e not in late])[:10]:  # the unexpected first
         print(f"    {error}")
     recorded = sum(len(v) for v in expected.values())
     print(f"  tracker store: {len(expected)} conversations, {2 * recorded} user/bot events "
