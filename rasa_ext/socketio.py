@@ -23,7 +23,7 @@ from sanic import Blueprint
 
 from rasa_ext.rest import MAX_MESSAGE_LENGTH  # one limit for every channel
 from rasa_ext.shared_state import redis_url_setting, share_rooms
-from service.settings import DEFAULT_SITE_ORIGIN
+from service.settings import DEFAULT_SITE_ORIGIN, ServiceSettings
 from rasa_ext import patches
 
 # Any Rasa start that loads this channel gets our patches (and the version check).
@@ -58,6 +58,14 @@ def event_problem(data: Any, metadata_key: str) -> Optional[str]:
     return None
 
 
+def owned_session_ids(engine: Any, replica_id: str) -> None:
+    """Start this replica's Engine.IO session ids with "r<replica_id>-": the balancer in
+    front (service/scaled.py) sends every request of a session to the replica that holds
+    it, whichever replicas went down and came back meanwhile."""
+    generate = engine.generate_id
+    engine.generate_id = lambda: f"r{replica_id}-{generate()}"
+
+
 class SocketIOInput(RasaSocketIOInput):
     """The socket.io channel (route and events unchanged) with an Origin allow-list."""
 
@@ -68,6 +76,7 @@ class SocketIOInput(RasaSocketIOInput):
         super().__init__(*args, **kwargs)
         self.allowed_origins: List[str] = list(cors_allowed_origins or DEFAULT_ORIGINS)
         self.redis_url = redis_url_setting(redis_url)
+        self.replica_id = ServiceSettings.from_env().replica_id
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
@@ -83,6 +92,8 @@ class SocketIOInput(RasaSocketIOInput):
         if self.redis_url:
             share_rooms(sio, self.redis_url)
         engine = sio.eio
+        if self.replica_id:
+            owned_session_ids(engine, self.replica_id)
         engine.cors_allowed_origins = list(self.allowed_origins)
         engine._cors_headers = lambda environ: []  # headers: Sanic-CORS (`rasa run --cors`)
 

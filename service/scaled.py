@@ -193,6 +193,11 @@ def nginx_conf(settings: ServiceSettings, scaled: ScaledSettings) -> str:
     temp = nginx_dir(scaled)
     rasa = "\n".join(f"        server {LOOPBACK}:{port} max_fails=1 fail_timeout=2s;"
                      for port in scaled.rasa_replica_ports)
+    # One upstream per replica, for the socket.io requests of a session it opened.
+    each = "\n".join(f"    upstream rasa_{number} {{ server {LOOPBACK}:{port}; }}"
+                     for number, port in enumerate(scaled.rasa_replica_ports, 1))
+    owners = "\n".join(f"        ~^r{number}- rasa_{number};"
+                       for number in range(1, scaled.rasa_replicas + 1))
     actions = "\n".join(f"        server {LOOPBACK}:{port} max_fails=1 fail_timeout=2s;"
                         for port in scaled.action_replica_ports)
     user = f"user {NGINX_USER};\n" if os.geteuid() == 0 else ""
@@ -217,11 +222,19 @@ http {{
     proxy_buffers 16 64k;
 
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
-    # A socket.io session lives in the replica that opened it: every request of one
-    # client goes to one replica. The careers site's chat sends a random `client=` id;
-    # other clients are told apart by address.
+    # A socket.io session lives in the replica that opened it. Each replica starts its
+    # session ids with "r<replica>-" (rasa_ext/socketio.py), so a request of a session goes
+    # to the replica that has it, also after a replica was down and came back (a hash
+    # would move the sessions that failed over back to it, where they do not exist). The
+    # handshake (no sid yet) is spread by the web chat's random `client=` id, else by
+    # address.
+    map $arg_sid $socketio_upstream {{
+        default rasa_sticky;
+{owners}
+    }}
     map $arg_client $socketio_client {{ '' $remote_addr; default $arg_client; }}
 
+{each}
     upstream rasa_sticky {{
         hash $socketio_client consistent;
 {rasa}
@@ -248,7 +261,7 @@ http {{
         proxy_read_timeout 120s;
 
         location /socket.io/ {{
-            proxy_pass http://rasa_sticky;
+            proxy_pass http://$socketio_upstream;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_buffering off;
@@ -310,7 +323,8 @@ def programs(settings: ServiceSettings, scaled: ScaledSettings, env: Mapping[str
     for number, port in enumerate(scaled.rasa_replica_ports, 1):
         replica = supervisord.programs(replace(settings, rasa_host=LOOPBACK, rasa_port=port),
                                        env, python)[1]
-        later.append(replace(replica, name=f"rasa-{number}", autostart=False))
+        later.append(replace(replica, name=f"rasa-{number}", autostart=False,
+                             environment=(("RASA_REPLICA_ID", str(number)),)))
     nginx = Program("nginx", ["nginx", "-c", str(nginx_dir(scaled) / "nginx.conf"),
                               "-g", "daemon off;"], start_seconds=2, autostart=False,
                     # QUIT: finish the requests in flight, then stop.

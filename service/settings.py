@@ -93,6 +93,9 @@ class ServiceSettings:
     #: State shared by several Rasa processes (Slack retry de-duplication, socket.io pushes
     #: between replicas): a redis:// URL. Empty: kept in the process (one Rasa process).
     redis_url: str = ""
+    #: Set by `make run-scaled` for each Rasa replica (1, 2 ...): it starts its socket.io
+    #: session ids with "r<id>-", so nginx sends a session to its own replica.
+    replica_id: str = ""
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "ServiceSettings":
@@ -116,6 +119,7 @@ class ServiceSettings:
             log_dir=_path(env, "LOG_DIR", DEFAULT_LOG_DIR),
             run_dir=_path(env, "RUN_DIR", DEFAULT_RUN_DIR),
             redis_url=(env.get("REDIS_URL") or "").strip(),
+            replica_id=(env.get("RASA_REPLICA_ID") or "").strip(),
         )
 
     @property

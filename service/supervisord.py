@@ -27,7 +27,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from service.settings import PROJECT_ROOT, ServiceSettings
 
@@ -66,6 +66,8 @@ class Program:
     autostart: bool = True
     #: The user it runs as when supervisord runs as root (PostgreSQL refuses root).
     user: Optional[str] = None
+    #: Variables for this program only, on top of supervisord's environment.
+    environment: Tuple[Tuple[str, str], ...] = ()
     #: Lower starts first and stops last (the databases before the servers using them).
     priority: int = 999
     stop_signal: str = "TERM"
@@ -149,6 +151,9 @@ def render(settings: ServiceSettings, selected: Sequence[Program], python: str =
         extra: List[Sequence[object]] = []
         if program.user and os.geteuid() == 0:
             extra.append(("user", program.user))
+        if program.environment:
+            extra.append(("environment", ",".join(
+                f'{name}="{value}"' for name, value in program.environment)))
         sections.append(_section(f"program:{program.name}", [
             ("command", shlex.join(program.command)),
             ("directory", PROJECT_ROOT),

@@ -102,6 +102,10 @@ def test_the_web_chat_works_through_nginx(scaled: ScaledBot, kb):
     assert all(fact in reply for fact in facts(kb, "salary")), reply
 
 
+def open_chat(scaled: ScaledBot, client: str) -> WebChat:
+    return WebChat(f"{scaled.url}/?client={client}", origin=scaled.site_origin)
+
+
 def test_a_killed_replica_is_skipped_then_restarted(scaled: ScaledBot, kb):
     killed = scaled.kill("rasa-1")
     # nginx sends what the dead replica refuses to the other one: nothing is lost.
@@ -109,12 +113,22 @@ def test_a_killed_replica_is_skipped_then_restarted(scaled: ScaledBot, kb):
         reply = say(scaled.url, f"scaled-kill-{n}-{uuid.uuid4().hex[:6]}",
                     "what does the machine learning engineer job pay?")
         assert facts(kb, "salary")[0] in reply
+    # Web chats opened meanwhile are on replica 2, whatever their client id ...
+    chats = [open_chat(scaled, f"failover-{n}") for n in range(4)]
     restarts = scaled.work_dir / "log" / "restarts.log"
     line = wait_for(lambda: next((l for l in restarts.read_text().splitlines()
                                   if "stopped unexpectedly" in l), None), 30, "the crash line")
     assert "Rasa server replica 1" in line and f"pid {killed}" in line
     scaled.wait_healthy(scaled.replica_urls[0], seconds=400)
     assert scaled.pid("rasa-1") != killed
+    # ... and stay there when replica 1 is back (a hash alone would move some of them
+    # back, where their session does not exist).
+    try:
+        for chat in chats:
+            assert facts(kb, "salary")[0] in chat.say("what does it pay?", role=ROLE)
+    finally:
+        for chat in chats:
+            chat.close()
     reply = say(scaled.replica_urls[0], f"scaled-{uuid.uuid4().hex[:10]}",
                 "what does the machine learning engineer job pay?")
     assert facts(kb, "salary")[0] in reply

@@ -4,6 +4,7 @@ given, and what an operator reads when a replica crashes."""
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import subprocess
 import sys
@@ -63,7 +64,13 @@ def test_socketio_is_sticky_and_the_rest_balanced_over_every_replica(tmp_path: P
     servers = [line for line in sticky if line.startswith("server ")]
     assert servers == [line for line in balanced if line.startswith("server ")]
     assert [s.split()[1] for s in servers] == [f"127.0.0.1:{p}" for p in (5101, 5102, 5103)]
-    assert "location /socket.io/ {\n            proxy_pass http://rasa_sticky;" in conf
+    # A session's requests go to the replica whose id starts its session id.
+    assert "location /socket.io/ {\n            proxy_pass http://$socketio_upstream;" in conf
+    owners = conf.split("map $arg_sid $socketio_upstream {", 1)[1].split("}", 1)[0]
+    assert [line.strip() for line in owners.strip().splitlines()] == [
+        "default rasa_sticky;", "~^r1- rasa_1;", "~^r2- rasa_2;", "~^r3- rasa_3;"]
+    for number, port in enumerate((5101, 5102, 5103), 1):
+        assert f"upstream rasa_{number} {{ server 127.0.0.1:{port}; }}" in conf
     # The web chat's id when it sends one, else the client's address.
     assert "map $arg_client $socketio_client { '' $remote_addr; default $arg_client; }" in conf
     # A refused connection goes to the next replica (a killed one is skipped).
@@ -93,8 +100,10 @@ def test_programs_start_the_databases_first_and_the_servers_later(tmp_path: Path
     assert [p.name for p in programs if p.autostart] == ["redis", "postgres"]
     rasa_2 = programs[names.index("rasa-2")]
     assert rasa_2.command[rasa_2.command.index("--port") + 1] == "5102"
+    assert rasa_2.environment == (("RASA_REPLICA_ID", "2"),)
     conf = render(ServiceSettings.from_env({}), programs)
     assert "[program:rasa-2]" in conf and "priority=100" in conf
+    assert 'environment=RASA_REPLICA_ID="2"' in conf.split("[program:rasa-2]")[1].split("[program:")[0]
     postgres = conf.split("[program:postgres]")[1].split("[program:")[0]
     assert "stopsignal=INT" in postgres  # SIGTERM would wait for every client to leave
 
@@ -172,3 +181,21 @@ def test_rasa_builds_our_lock_store_from_the_generated_endpoints(redis_server: R
     store = LockStore.create(read_endpoint_config(str(path), "lock_store"))
     assert isinstance(store, RedisLockStore)
     assert store.key_prefix.startswith("recruiting")
+
+
+def test_a_replica_names_itself_in_its_socketio_session_ids(monkeypatch):
+    from rasa_ext.socketio import SocketIOInput
+
+    async def ignore(message) -> None:  # type: ignore[no-untyped-def]
+        return None
+
+    monkeypatch.setenv("RASA_REPLICA_ID", "2")
+    channel = SocketIOInput.from_credentials({})
+    channel.blueprint(ignore)
+    ids = {channel.sio.eio.generate_id() for _ in range(20)}
+    assert len(ids) == 20 and all(sid.startswith("r2-") for sid in ids)
+    monkeypatch.delenv("RASA_REPLICA_ID")
+    plain = SocketIOInput.from_credentials({})
+    plain.blueprint(ignore)
+    # One process: Rasa's own random ids.
+    assert not any(re.match(r"r\d+-", plain.sio.eio.generate_id()) for _ in range(20))
