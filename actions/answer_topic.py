@@ -28,7 +28,7 @@ MAX_ROLE_BUTTONS = 8
 
 # `ask_*` intents that are not a topic of knowledge/topics.yml (tests/actions check that
 # every other `ask_*` intent of the domain is one).
-NON_TOPIC_INTENTS = frozenset({"ask_open_roles", "ask_capabilities"})
+NON_TOPIC_INTENTS = frozenset({"ask_open_roles", "ask_capabilities", "ask_not_described"})
 
 
 def topic_in(intent: str) -> Optional[str]:
@@ -61,18 +61,24 @@ def follow_up_topic(tracker: Tracker) -> Optional[str]:
     last = tracker.get_slot("last_topic") if _FOLLOW_UP.search(text) else None
     if not (pending or last) or text.startswith("/"):
         return None
+    return (pending or last) if only_names_a_role(tracker) else None
+
+
+def only_names_a_role(tracker: Tracker) -> bool:
+    """The message names a role and says nothing else ("the nurse one", "and for the
+    accountant?")."""
+    text = tracker.latest_message.get("text") or ""
     try:
         names = [m.text for m in named_in_message(tracker, knowledge_base())]
     except KnowledgeBaseUnavailable:
-        return None
+        return False
     names += role_mentions(tracker)
     if not names:
-        return None
+        return False
     rest = text.lower()
     for name in sorted(names, key=len, reverse=True):
         rest = rest.replace(name.lower(), " ")
-    left = [w for w in re.findall(r"[a-z0-9']+", rest) if w not in _FILLER]
-    return (pending or last) if not left else None
+    return not [w for w in re.findall(r"[a-z0-9']+", rest) if w not in _FILLER]
 
 
 def waiting_topic(tracker: Tracker) -> str:
@@ -175,4 +181,9 @@ class ActionAnswerTopic(OffTheEventLoop, Action):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
+        from actions.questions import answer_questions, asked
+
+        several = None if follow_up_topic(tracker) else asked(tracker)
+        if several:
+            return answer_questions(dispatcher, tracker, several)
         return answer_topics(dispatcher, tracker, [topic_of(tracker)])

@@ -9,10 +9,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_topic import answer_topics, follow_up_topic, topic_in, waiting_topic
+from actions.answer_topic import (answer_topics, follow_up_topic, only_names_a_role, topic_in,
+                                  waiting_topic)
 from actions.context import named_in_message, role_mentions
 from actions.knowledge import knowledge_base
+from actions.not_described import say_not_described
 from actions.offloaded import OffTheEventLoop
+from actions.questions import answer_questions, asked
 from bot import KnowledgeBaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -21,6 +24,9 @@ log = logging.getLogger(__name__)
 # (e.g. 0.55 / 0.44) and so falls below the fallback threshold. When both of the two most
 # likely intents are role questions at least this likely, the message asks both.
 TWO_QUESTIONS_MIN_CONFIDENCE = 0.3
+# An unclear message naming a role is answered on NLU's best intent only when it is at
+# least this likely; below it the bot says the description doesn't say.
+UNCLEAR_GUESS_MIN_CONFIDENCE = 0.4
 
 
 def ranked_topics(tracker: Tracker) -> List[Tuple[Optional[str], float]]:
@@ -51,6 +57,34 @@ def best_guess(tracker: Tracker) -> List[str]:
     return two_questions(tracker) or [first or waiting_topic(tracker)]
 
 
+def likely_question(tracker: Tracker) -> List[str]:
+    """For an unclear message that names a role: the question waiting for a role, or the
+    last one for a follow-up; both questions if it asks two; NLU's best intent if it is a
+    role question at least UNCLEAR_GUESS_MIN_CONFIDENCE likely; the question waiting for a
+    role (else the overview) for a role name and little else (NLU's best is inform_role);
+    else [] (the question is
+    about something the description does not cover: "will my tattoos be a problem as a
+    nurse?" must not get the nurse's skills)."""
+    follow_up = follow_up_topic(tracker)
+    if follow_up:
+        return [follow_up]
+    both = two_questions(tracker)
+    if both:
+        return both
+    ranked = ranked_topics(tracker)
+    if ranked and ranked[0][0] and ranked[0][1] >= UNCLEAR_GUESS_MIN_CONFIDENCE:
+        return [ranked[0][0]]
+    if _top_intent(tracker) in (None, "inform_role") or only_names_a_role(tracker):
+        return [waiting_topic(tracker)]
+    return []
+
+
+def _top_intent(tracker: Tracker) -> Optional[str]:
+    ranking = [i for i in tracker.latest_message.get("intent_ranking") or []
+               if i.get("name") != "nlu_fallback"]
+    return ranking[0].get("name") if ranking else None
+
+
 class ActionOutOfScope(OffTheEventLoop, Action):
     """Out of scope, unless the message names a role or an occupation ("what does a tax
     examiner make?" read as out of scope): then it is a question about that role or
@@ -76,8 +110,9 @@ class ActionNotUnderstood(OffTheEventLoop, Action):
     """The reply to a message NLU could not classify with confidence.
 
     A message that names a role is about that role even when the rest is unclear ("what's
-    an MLE", "ok and for the ML engineer?"): answer NLU's best guess (see `best_guess`); an
-    occupation the knowledge base lacks gets "no information on that role". A message
+    an MLE", "ok and for the ML engineer?"): answer NLU's best guess if it is likely enough
+    (see `likely_question`), else say the description doesn't say; an occupation the
+    knowledge base lacks gets "no information on that role". A message
     naming no role still gets both answers when it clearly asks two role questions; any
     other message is asked to be rephrased.
     """
@@ -92,7 +127,10 @@ class ActionNotUnderstood(OffTheEventLoop, Action):
         except KnowledgeBaseUnavailable as exc:
             log.error("Knowledge base unavailable while handling a fallback: %s", exc)
             named = False
-        topics = best_guess(tracker) if named else two_questions(tracker)
+        several = None if follow_up_topic(tracker) else asked(tracker)
+        if several:
+            return answer_questions(dispatcher, tracker, several)
+        topics = likely_question(tracker) if named else two_questions(tracker)
         if topics:
             try:
                 knowledge_base().check()
@@ -100,5 +138,7 @@ class ActionNotUnderstood(OffTheEventLoop, Action):
                 log.error("Knowledge base unavailable while handling a fallback: %s", exc)
             else:
                 return answer_topics(dispatcher, tracker, topics)
+        elif named:
+            return say_not_described(dispatcher, tracker)
         dispatcher.utter_message(response="utter_default")
         return []

@@ -7,7 +7,11 @@ judge each reply against the knowledge base and the domain's response templates.
   on the topic if its description states any, else the "doesn't say" reply naming it;
 - `unknown_role`: the "no information on that role" reply;
 - `which_role`: the "which role do you mean?" reply;
-- `declined`: the out-of-scope, not-understood or "not your own job" reply.
+- `declined`: the out-of-scope, not-understood or "not your own job" reply;
+- `no_topic`: a question no topic covers: "the job description doesn't say", no fact.
+
+`turns_from_nlu_set` makes turns of an NLU message set (tests/nlu/test/), the expectation
+derived from each message's intent and the roles it names.
 
 A *false answer* is a reply that states a fact of the knowledge base to a question that
 must get none (another occupation, out of scope), or a fact of another role than the one
@@ -29,7 +33,7 @@ from bot import KnowledgeBase
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "answers" / "questions.yml"
 MULTI_ROLE_QUESTIONS = ROOT / "tests" / "answers" / "multi_role.yml"
-NO_FACT_KINDS = ("unknown_role", "declined", "which_role")
+NO_FACT_KINDS = ("unknown_role", "declined", "which_role", "no_topic")
 DECLINES = ("utter_out_of_scope", "utter_default", "utter_own_employment")
 # Shorter facts ("Full-time") can stand in any role's answer; they do not identify a role.
 MIN_IDENTIFYING_FACT = 20
@@ -125,6 +129,38 @@ def load_conversations(path: Path = QUESTIONS) -> List[List[Turn]]:
     return conversations
 
 
+def turns_from_nlu_set(path: Path, kb: KnowledgeBase) -> List[List[Turn]]:
+    """One conversation per role question, out-of-scope or no-topic message of an NLU set:
+    a role named that the knowledge base has -> that role's answer (`about:`); only other
+    occupations named -> `unknown_role`; no role named -> asked on a job page, the roles
+    taken in turn; `ask_not_described` -> `no_topic`; `out_of_scope` -> `declined`.
+    Small talk is left to the intent scores."""
+    from harness.nlu_sets import ROLE_MARKUP, labelled
+
+    topics = {t.key for t in kb.topics()}
+    slugs = [r.slug for r in kb.roles()]
+    conversations: List[List[Turn]] = []
+    for intent, example in labelled(path):
+        topic = intent[len("ask_"):] if intent.startswith("ask_") else None
+        if intent not in ("out_of_scope", "ask_not_described") and topic not in topics:
+            continue
+        text = ROLE_MARKUP.sub(r"\1", example)
+        mentions = ROLE_MARKUP.findall(example)
+        known = [r for r in (kb.resolve_role(m) for m in mentions) if r is not None]
+        n = len(conversations)
+        role = page = None
+        if intent == "out_of_scope":
+            expect = "declined"
+        elif mentions and not known:
+            expect = "unknown_role"
+        else:
+            role = known[0].slug if known else slugs[n % len(slugs)]
+            page = None if known else role
+            expect = "no_topic" if intent == "ask_not_described" else f"about:{topic}"
+        conversations.append([Turn(text, expect, n, 0, role, page)])
+    return conversations
+
+
 def _template(text: str) -> re.Pattern:
     """A response template of domain.yml as a regex: {slots} match anything."""
     parts = re.split(r"\{[a-z_]+\}", text)
@@ -148,6 +184,10 @@ class Judge:
 
     def _is(self, response: str, reply: str) -> bool:
         return any(t.search(reply) for t in self._templates[response])
+
+    def says_no_topic(self, reply: str) -> bool:
+        """The reply to a question no topic covers: the job description doesn't say."""
+        return any(self._is(r, reply) for r in ("utter_not_described", "utter_not_described_any"))
 
     def states_a_fact(self, reply: str) -> bool:
         return any(fact in reply for fact in self.all_facts)
@@ -196,6 +236,8 @@ class Judge:
             return self._is("utter_unknown_role", reply) and not self.states_a_fact(reply)
         if kind == "declined":
             return any(self._is(r, reply) for r in DECLINES) and not self.states_a_fact(reply)
+        if kind == "no_topic":
+            return self.says_no_topic(reply) and not self.states_a_fact(reply)
         raise ValueError(f"unknown expectation {expect!r}")
 
 

@@ -1,9 +1,11 @@
-"""Our two changes to Rasa's own code, installed wherever Rasa loads our channels.
+"""Our three changes to Rasa's own code, installed wherever Rasa loads our channels.
 
 - `action_fallback`: a polite reply instead of silence when the action server fails;
-- `action_response`: the action-response check without re-validating Rasa's schema.
+- `action_response`: the action-response check without re-validating Rasa's schema;
+- `questions`: each question of a message that asks several, classified on its own.
 
-Rasa has no extension point for either, so they replace methods of `RemoteAction`. They
+Rasa has no extension point for any of them, so they replace methods of `RemoteAction`
+and `MessageProcessor`. They
 were written against one Rasa release and are installed only on it: every channel module
 of rasa_ext calls `install()` when Rasa imports it (credentials.yml names them), so a plain
 `rasa run` with our credentials has them as `python -m rasa_ext` does; on another Rasa
@@ -26,14 +28,14 @@ def check_rasa_version(version: str) -> None:
     if version != PATCHED_RASA_VERSION:
         raise UnsupportedRasaVersion(
             f"rasa_ext patches Rasa {PATCHED_RASA_VERSION} (rasa_ext/action_fallback.py, "
-            f"rasa_ext/action_response.py), but this is Rasa {version}: install "
+            f"rasa_ext/action_response.py, rasa_ext/questions.py), but this is Rasa {version}: install "
             f"rasa=={PATCHED_RASA_VERSION} (`make` does, from requirements.txt), or check "
-            f"both patches against Rasa {version} and update PATCHED_RASA_VERSION in "
+            f"the patches against Rasa {version} and update PATCHED_RASA_VERSION in "
             "rasa_ext/patches.py")
 
 
 def install() -> None:
-    """Check the Rasa version, then install both patches (once per process)."""
+    """Check the Rasa version, then install the patches (once per process)."""
     global _installed
     if _installed:
         return
@@ -42,7 +44,9 @@ def install() -> None:
     check_rasa_version(__version__)
     from rasa_ext.action_fallback import install_action_fallback
     from rasa_ext.action_response import install_fast_action_response_check
+    from rasa_ext.questions import install_question_split
 
     install_action_fallback()
     install_fast_action_response_check()
+    install_question_split()
     _installed = True

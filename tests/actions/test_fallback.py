@@ -69,3 +69,34 @@ def test_a_split_between_a_role_question_and_small_talk_is_not_two_questions(one
     tracker.latest_message["intent_ranking"][2] = {"name": "greet", "confidence": 0.44}
     ActionNotUnderstood().answer(dispatcher, tracker, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
+
+
+def test_an_unclear_question_naming_a_role_is_not_answered_with_another_topics_facts(
+        one_role_kb, kb_facts, dispatcher, domain):
+    """"will my tattoos be a problem for the ML engineer job" read as 0.3 skills must not
+    get the skills list: the description doesn't say."""
+    tracker = load_tracker("fallback_known_role")
+    tracker.latest_message.update({
+        "text": "will my tattoos be a problem for the ML engineer job",
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.55},
+                           {"name": "ask_skills", "confidence": 0.3},
+                           {"name": "ask_dress_code", "confidence": 0.2}]})
+    events = ActionNotUnderstood().answer(dispatcher, tracker, domain)
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_not_described"
+    assert message["role_title"] == "Machine Learning Engineer"
+    assert SlotSet("role", "machine-learning-engineer") in events
+    assert not any(f.text in str(message) for f in kb_facts("skills"))
+
+
+def test_an_unclear_question_naming_a_role_gets_the_best_guess_when_it_is_likely(
+        one_role_kb, kb_facts, dispatcher, domain):
+    tracker = load_tracker("fallback_known_role")
+    tracker.latest_message.update({
+        "text": "the ML engineer job, what's needed skill-wise",
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.55},
+                           {"name": "ask_skills", "confidence": 0.5},
+                           {"name": "inform_role", "confidence": 0.2}]})
+    ActionNotUnderstood().answer(dispatcher, tracker, domain)
+    (message,) = dispatcher.messages
+    assert all(f.text in message["text"] for f in kb_facts("skills"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Iterator, List
+from typing import List
 
 import pytest
 
@@ -15,7 +15,7 @@ from bot import KnowledgeBase
 from bot.jobfiles import read_knowledge
 from bot.loader import load_knowledge
 from harness.answer_check import MULTI_ROLE_QUESTIONS, Judge, Turn, load_conversations, run
-from tests.conftest import KNOWLEDGE, SHIPPED_KNOWLEDGE, sqlite_url
+from tests.conftest import SHIPPED_KNOWLEDGE, sqlite_url
 
 pytestmark = pytest.mark.e2e
 
@@ -30,14 +30,6 @@ def conversations_for(kb: KnowledgeBase) -> List[List[Turn]]:
     return [c for c in load_conversations(MULTI_ROLE_QUESTIONS)
             if all(t.role in slugs or t.role is None for t in c)
             and all(t.page in slugs or t.page is None for t in c)]
-
-
-@pytest.fixture(scope="module")
-def shipped(bot, kb, kb_path: Path) -> Iterator[KnowledgeBase]:
-    """The running bot answering from the shipped knowledge; the fixed one put back after."""
-    load_knowledge(SHIPPED_KNOWLEDGE, sqlite_url(kb_path))
-    yield kb
-    load_knowledge(KNOWLEDGE, sqlite_url(kb_path))
 
 
 def test_the_table_is_big_and_varied_enough_to_mean_something():
