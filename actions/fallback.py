@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 TWO_QUESTIONS_MIN_CONFIDENCE = 0.3
 # An unclear message naming a role is answered on NLU's best intent only when it is at
 # least this likely; below it the bot says the description doesn't say.
-UNCLEAR_GUESS_MIN_CONFIDENCE = 0.4
+UNCLEAR_GUESS_MIN_CONFIDENCE = 0.15
 
 
 def ranked_topics(tracker: Tracker) -> List[Tuple[Optional[str], float]]:

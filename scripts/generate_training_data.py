@@ -28,6 +28,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 NLU_DIR = ROOT / "data" / "nlu"
 OUT = NLU_DIR / "generated.yml"
+#: Examples per intent in the committed file.
+PER_INTENT = 80
 SEED = 20240601
 
 # ---------------------------------------------------------------------------------------
@@ -138,7 +140,7 @@ TYPOS = {
     "degree": ["degre"], "training": ["traning", "trainning"], "travel": ["travle"],
     "because": ["becuase"], "position": ["postion", "positon"], "require": ["requre"],
     "anyone": ["anyon"], "personality": ["personaility"], "supervisor": ["supervisior"],
-    "manager": ["manger"], "remote": ["remot"], "overtime": ["overtim"], "apply": ["aply"],
+    "manager": ["manger"], "remote": ["remot"], "overtime": ["overtim"], "requirements": ["requirments", "requirements"], "apply": ["aply"],
     "wondering": ["wonderin", "wandering"], "know": ["kno"], "about": ["abt"],
     "please": ["pls", "plz"], "you": ["u"], "are": ["r"],
 }
@@ -353,6 +355,9 @@ INTENTS: dict[str, dict] = {
             "what kind of schooling is needed {as_role}", "would GCSEs and A levels be enough {as_role}",
             "what do I need to study {as_role}", "is a nursing degree required {as_role}",
             "do you accept foreign degrees {as_role}", "what academic background do you want for {job}",
+            "what training do I need before I can do {job}", "what courses do I have to take to become {a_role}",
+            "what qualifications do I need to study for {as_role}", "what training is required to get into {job}",
+            "what schooling or training do I need first",
         ],
     },
     "ask_certifications": {
@@ -395,7 +400,8 @@ INTENTS: dict[str, dict] = {
         "nouns": [P("benefits"), P("perks"), S("benefits package"), S("health insurance"),
                   S("pension"), S("401k match"), S("retirement plan"), S("paid time off"),
                   P("vacation days"), P("holiday allowance"), S("annual leave"), S("bonus"),
-                  S("stock options"), S("dental cover"), P("employee perks")],
+                  S("stock options"), S("dental cover"), P("employee perks"),
+                  S("sick pay"), S("paid sick leave"), S("maternity leave"), S("childcare support")],
         "templates": [
             "what benefits come with {job}", "is there health insurance {as_role}",
             "do you offer a pension {as_role}", "is there a 401k {as_role}",
@@ -445,7 +451,7 @@ INTENTS: dict[str, dict] = {
         ],
     },
     "ask_travel": {
-        "nouns": [S("travel requirement"), S("amount of travel"), S("business travel"),
+        "nouns": [S("travel requirement"), P("travel requirements"), S("amount of travel"), S("business travel"),
                   S("travel"), P("overnight trips")],
         "templates": [
             "is travel required {as_role}", "how often would I travel {as_role}",
@@ -546,6 +552,11 @@ INTENTS: dict[str, dict] = {
             "is there a place to pray at work", "are disabled people supported with adjustments",
             "can I bring my cat", "is there bike storage", "is there a canteen on site",
             "do I need a DBS check {as_role}",
+            "are there team social events", "does the team go out for drinks after work",
+            "is there a christmas party", "do people eat lunch together",
+            "what are the people like to work with", "is the team friendly",
+            "is there a staff football team", "do you celebrate birthdays in the office",
+            "can I listen to music while working {as_role}", "is there a quiet room for breaks",
         ],
     },
     "out_of_scope": {
@@ -571,6 +582,21 @@ INTENTS: dict[str, dict] = {
             "what's the exchange rate for euros", "help me with my maths homework",
             "help me with my math homework", "what's a good interview outfit for any job",
             "what are the best careers for the future", "how do I get a job at google",
+            "is the {SHOP} open on sundays", "what are the opening hours of the {SHOP}",
+            "what time does the {SHOP} close today", "is the {SHOP} open late tonight",
+            "when are {COMPANY}'s quarterly earnings out", "how is {COMPANY} stock doing",
+            "how are my shares doing today", "what's the dividend on {COMPANY} stock",
+            "what's the point of a {FIN}", "what are the benefits of a {FIN}",
+            "how much does a year at {UNI} cost", "what's the tuition at {UNI}",
+            "is {UNI} a good school", "how do I get a student loan",
+            "bring me my {THING2}", "can you fetch my {THING2}", "where did I leave my {THING2}",
+            "does {REMEDY} actually work", "is {REMEDY} good for sleep",
+            "where does {FOOD} come from originally", "what's on tv tonight",
+            "find me tickets for a musical", "what's the history of {COUNTRY}",
+            "does my bank charge overdraft fees", "what's the interest rate on my mortgage",
+            "how many hours of sleep do I need", "what's the dress code for a wedding",
+            "how do I travel from {CITY} to {CITY2} cheaply", "book me a flight to {CITY2}",
+            "what's the salary of the president", "how much does {CELEB} earn",
         ],
     },
 }
@@ -585,6 +611,13 @@ FILL = {
     "ANIMAL": ["cats", "giraffe", "dog", "penguins", "hamster"],
     "LANG": ["french", "spanish", "japanese"],
     "NUM": ["80", "240", "1200"],
+    "SHOP": ["bank", "post office", "pharmacy down the road", "DMV", "library", "supermarket", "gym"],
+    "COMPANY": ["apple", "tesla", "amazon", "netflix"],
+    "FIN": ["credit card", "cash advance", "ISA", "roth IRA", "savings account"],
+    "UNI": ["ohio state", "a community college", "oxford", "a state university"],
+    "THING2": ["glasses", "phone charger", "keys", "slippers", "remote"],
+    "REMEDY": ["acupuncture", "melatonin", "meditation", "cold water swimming"],
+    "CELEB": ["taylor swift", "a premier league footballer", "an nba player"],
     "THING": ["a cheap laptop", "running shoes", "a sofa", "concert tickets"],
 }
 
@@ -663,9 +696,24 @@ def existing_examples() -> set[str]:
     return seen
 
 
+def evaluation_examples() -> set[str]:
+    """Every message of the development and test sets (tests/nlu, tests/several_questions)."""
+    seen = set()
+    for path in sorted((ROOT / "tests" / "nlu").rglob("*.yml")) + sorted(
+            (ROOT / "tests" / "several_questions").glob("*.yml")):
+        data = yaml.safe_load(path.read_text()) or {}
+        for block in data.get("nlu", []) or []:
+            for line in str(block.get("examples", "")).splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    seen.add(normalise(line[2:]))
+    return seen
+
+
 def generate(per_intent: int) -> dict[str, list[str]]:
     rng = random.Random(SEED)
     seen = existing_examples()
+    held_out = evaluation_examples()
     result: dict[str, list[str]] = {}
     for intent, spec in INTENTS.items():
         out: list[str] = []
@@ -674,7 +722,8 @@ def generate(per_intent: int) -> dict[str, list[str]]:
                 seen.add(normalise(fixed))
                 out.append(fixed)
         attempts = 0
-        while len(out) < per_intent and attempts < per_intent * 60:
+        target = per_intent + 20 if intent == "out_of_scope" else per_intent
+        while len(out) < target and attempts < target * 60:
             attempts += 1
             if spec["nouns"] and rng.random() < 0.3:
                 raw = noun_questions(spec["nouns"], rng, 1)[0]
@@ -686,7 +735,9 @@ def generate(per_intent: int) -> dict[str, list[str]]:
                 continue
             seen.add(key)
             out.append(text)
-        result[intent] = out
+        # A message of the development or test sets never becomes training data (checked by
+        # tests/nlu_sets); dropped last, so the other examples do not depend on those sets.
+        result[intent] = [text for text in out if normalise(text) not in held_out]
     return result
 
 
@@ -694,7 +745,8 @@ def quote(example: str) -> str:
     return example  # block scalar: no quoting needed
 
 
-def write(result: dict[str, list[str]]) -> None:
+def as_yaml(result: dict[str, list[str]]) -> str:
+    """The generated file's text (tests/nlu_sets check the committed file is this)."""
     lines = ['version: "3.1"', "",
              "# Generated by scripts/generate_training_data.py (templates and paraphrase patterns).",
              "# Do not edit by hand: change the generator and run it again.",
@@ -704,12 +756,16 @@ def write(result: dict[str, list[str]]) -> None:
         lines.append("  examples: |")
         for ex in examples:
             lines.append(f"    - {quote(ex)}")
-    OUT.write_text("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def write(result: dict[str, list[str]]) -> None:
+    OUT.write_text(as_yaml(result))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-intent", type=int, default=80)
+    parser.add_argument("--per-intent", type=int, default=PER_INTENT)
     args = parser.parse_args()
     result = generate(args.per_intent)
     write(result)

@@ -34,3 +34,16 @@ def test_the_dev_and_test_sets_share_no_message():
 def test_every_intent_of_the_domain_is_measured(path):
     intents = set(yaml.safe_load((ROOT / "domain.yml").read_text())["intents"])
     assert {intent for intent, _ in labelled(path)} == intents
+
+
+def test_the_generated_training_data_is_what_its_generator_writes():
+    """data/nlu/generated.yml is not edited by hand: the generator (fixed seed) gives it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "generate_training_data", ROOT / "scripts" / "generate_training_data.py")
+    assert spec and spec.loader
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    expected = generator.as_yaml(generator.generate(generator.PER_INTENT))
+    assert (TRAINING_DATA / "generated.yml").read_text() == expected
