@@ -73,14 +73,14 @@ def test_a_split_between_a_role_question_and_small_talk_is_not_two_questions(one
 
 def test_an_unclear_question_naming_a_role_is_not_answered_with_another_topics_facts(
         one_role_kb, kb_facts, dispatcher, domain):
-    """"will my tattoos be a problem for the ML engineer job" read as 0.3 skills must not
+    """"will my tattoos be a problem for the ML engineer job" read as 0.1 skills must not
     get the skills list: the description doesn't say."""
     tracker = load_tracker("fallback_known_role")
     tracker.latest_message.update({
         "text": "will my tattoos be a problem for the ML engineer job",
         "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.55},
-                           {"name": "ask_skills", "confidence": 0.3},
-                           {"name": "ask_dress_code", "confidence": 0.2}]})
+                           {"name": "ask_skills", "confidence": 0.1},
+                           {"name": "ask_dress_code", "confidence": 0.08}]})
     events = ActionNotUnderstood().answer(dispatcher, tracker, domain)
     (message,) = dispatcher.messages
     assert message["response"] == "utter_not_described"
