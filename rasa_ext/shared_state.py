@@ -20,8 +20,8 @@ from typing import Any, Hashable, List, Optional, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import socketio
-from redis import asyncio as aioredis  # type: ignore[import-untyped]  # no types-redis
-from redis.exceptions import RedisError  # type: ignore[import-untyped]
+from redis import asyncio as aioredis
+from redis.exceptions import RedisError
 
 from rasa_ext.slack_events import SeenCache
 from service.settings import ServiceSettings
