@@ -1,6 +1,7 @@
 """Answering a question about a role from the facts of its job description."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -13,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import RoleChoice, choose_role, named_in_message, page_role, role_mentions
 from actions.knowledge import knowledge_base
 from actions.offloaded import OffTheEventLoop
+from actions.records import note_gap
 from bot import KnowledgeBase, KnowledgeBaseUnavailable, Role, Topic
 from bot.answers import role_list, topic_answer
 from bot.mentions import asks_about_own_employment
@@ -22,6 +24,8 @@ log = logging.getLogger(__name__)
 TOPIC_INTENT_PREFIX = "ask_"
 # The topic answered when someone only names a role ("the ML engineer one").
 DEFAULT_TOPIC = "overview"
+# "How do I apply?": the description's words on it, then the way to apply.
+APPLICATION_TOPIC = "application_process"
 # "Which role do you mean?" names at most this many roles, each with a button.
 MAX_ROLE_BUTTONS = 8
 
@@ -124,7 +128,10 @@ def answer_topics(dispatcher: CollectingDispatcher, tracker: Tracker,
             ask_which_role(dispatcher, choice.candidates)
             return events + [SlotSet("pending_topic", topics[0].key)]
         for topic in topics:
-            answer_one(dispatcher, kb, choice.role, topic)
+            if not answer_one(dispatcher, kb, choice.role, topic):
+                note_gap(tracker, choice.role.slug, topic.key, "not_described")
+            if topic.key == APPLICATION_TOPIC:
+                offer_to_apply(dispatcher, choice.role)
         return events + [SlotSet("role", choice.role.slug), SlotSet("pending_topic", None),
                          SlotSet("last_topic", topics[0].key)]
     except KnowledgeBaseUnavailable as exc:
@@ -134,18 +141,19 @@ def answer_topics(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 
 def answer_one(dispatcher: CollectingDispatcher, kb: KnowledgeBase, role: Role, topic: Topic,
-               named: bool = False) -> None:
+               named: bool = False) -> bool:
     """The role's facts on the topic (`named`: after the role's title, when answers for
-    several roles follow each other), or "the description doesn't say"."""
+    several roles follow each other), or "the description doesn't say" (False)."""
     facts = kb.facts(role.slug, topic.key)
     if facts:
         answer = topic_answer(role, topic, facts)
         if named:
             answer = f"**{role.title}:**{chr(10) if topic.format == 'list' else ' '}{answer}"
         dispatcher.utter_message(text=answer)
-    else:
-        dispatcher.utter_message(response="utter_not_in_description",
-                                 role_title=role.title, topic_label=topic.label)
+        return True
+    dispatcher.utter_message(response="utter_not_in_description",
+                             role_title=role.title, topic_label=topic.label)
+    return False
 
 
 def compare(dispatcher: CollectingDispatcher, kb: KnowledgeBase, choice: RoleChoice,
@@ -163,6 +171,25 @@ def compare(dispatcher: CollectingDispatcher, kb: KnowledgeBase, choice: RoleCho
         return [SlotSet("role", choice.compared[0].slug), SlotSet("pending_topic", None),
                 SlotSet("last_topic", topics[0].key)]
     return [SlotSet("pending_topic", topics[0].key)]
+
+
+def offer_to_apply(dispatcher: CollectingDispatcher, role: Role) -> None:
+    """After "how do I apply?": how to apply for this role now (the chat, the employer's
+    page, or that applications have closed)."""
+    from actions.apply import apply_button, apply_link, closed_on
+
+    closed = closed_on(role, dt.date.today())
+    link = apply_link(role)
+    if closed is not None:
+        dispatcher.utter_message(text=f"Applications for the {role.title} role closed on "
+                                      f"{closed:%-d %B %Y}.")
+    elif link:
+        dispatcher.utter_message(text=f"You apply for the {role.title} role on the employer's "
+                                      f"site: {link}")
+    else:
+        dispatcher.utter_message(text=f"You can apply for the {role.title} role right here in "
+                                      "the chat: say \"I'd like to apply\".",
+                                 buttons=[apply_button(role)])
 
 
 def ask_which_role(dispatcher: CollectingDispatcher, candidates: Sequence[Role]) -> None:

@@ -6,7 +6,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_topic import (answer_topics, follow_up_topic, only_names_a_role, topic_in,
@@ -16,6 +16,7 @@ from actions.knowledge import knowledge_base
 from actions.not_described import say_not_described
 from actions.offloaded import OffTheEventLoop
 from actions.questions import answer_questions, asked
+from actions.records import note_gap
 from bot import KnowledgeBaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -140,5 +141,34 @@ class ActionNotUnderstood(OffTheEventLoop, Action):
                 return answer_topics(dispatcher, tracker, topics)
         elif named:
             return say_not_described(dispatcher, tracker)
+        note_gap(tracker, tracker.get_slot("role"), None, "not_understood")
         dispatcher.utter_message(response="utter_default")
+        if failed_just_before(tracker):
+            return [FollowupAction("action_offer_handoff")]
         return []
+
+
+def failed_just_before(tracker: Tracker) -> bool:
+    """The bot's reply to the message before this one was also "I didn't understand":
+    twice in a row, so a person is offered."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                return False
+        elif (users == 1 and event.get("event") == "action"
+              and event.get("name") not in ("action_listen", None)):
+            return event.get("name") == "action_not_understood" and _said_default(tracker)
+    return False
+
+
+def _said_default(tracker: Tracker) -> bool:
+    """The reply to the previous message was utter_default (not an answer found for it)."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+        elif users == 1 and event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action") == "utter_default"
+    return False

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import choose_role, page_role
 from actions.knowledge import knowledge_base
 from actions.offloaded import OffTheEventLoop
+from actions.records import note_gap
 from bot import KnowledgeBaseUnavailable
 from bot.answers import role_list
 
@@ -33,12 +34,14 @@ def say_not_described(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
         return []
     events: List[EventType] = [SlotSet("page_role", page_role(tracker))]
     if choice.role is not None:
+        note_gap(tracker, choice.role.slug, None, "not_described")
         dispatcher.utter_message(response="utter_not_described", role_title=choice.role.title)
         return events + [SlotSet("role", choice.role.slug)]
     if choice.unknown_mention is not None and not choice.is_comparison:
         dispatcher.utter_message(response="utter_unknown_role", mention=choice.unknown_mention,
                                  roles=role_list(kb.roles()))
         return events
+    note_gap(tracker, None, None, "not_described")
     dispatcher.utter_message(response="utter_not_described_any")
     return events
 

@@ -135,6 +135,7 @@ class Bot:
         env = base_env(KB_DATABASE_URL=self.kb_url,
                        ACTION_ENDPOINT_URL=f"http://{LOOPBACK}:{self.action_port}/webhook",
                        TRACKER_STORE_URL=self.tracker_store_url,
+                       CANDIDATES_DATABASE_URL=self.candidates_url,
                        **self.extra_env)
         # The channels and endpoints `make run` would use with this environment.
         credentials = self.work_dir / "credentials.yml"
@@ -164,6 +165,13 @@ class Bot:
     @property
     def tracker_store_url(self) -> str:
         return f"sqlite:///{self.work_dir / 'tracker.sqlite'}"
+
+    @property
+    def candidates_url(self) -> str:
+        """Applications, handoffs and unanswered questions (bot/candidates.py), unless
+        extra_env names another database."""
+        return self.extra_env.get("CANDIDATES_DATABASE_URL") or \
+            f"sqlite:///{self.work_dir / 'candidates.sqlite'}"
 
     def start(self) -> "Bot":
         self.actions.start()

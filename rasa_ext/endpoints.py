@@ -8,7 +8,9 @@ hand to `rasa run --endpoints`: the repository's endpoints.yml with
   (service/settings.py);
 - the tracker store at TRACKER_STORE_URL (any SQLAlchemy URL; a password in it stays in
   the generated file, readable by its owner only), else the SQLite file of endpoints.yml,
-  made absolute so the server's working directory does not matter;
+  made absolute so the server's working directory does not matter, kept by our subclass of
+  Rasa's SQL tracker store that deletes a conversation when the candidate asks
+  (rasa_ext/tracker_store.py);
 - the lock store at LOCK_STORE_URL (redis://[:password@]host[:port][/db]) when set: several
   Rasa processes (Sanic workers or replicas) must share their conversation locks, and
   Rasa silently runs a single worker with its in-memory lock store. Rasa's redis lock
@@ -33,6 +35,8 @@ BASE = ROOT / "endpoints.yml"
 LOCK_KEY_PREFIX = "recruiting"
 #: Rasa's Redis lock store, polling a busy conversation's lock every 50 ms, not 1 s.
 LOCK_STORE_TYPE = "rasa_ext.lock_store.RedisLockStore"
+#: Rasa's SQL tracker store, which can also forget a conversation on request.
+TRACKER_STORE_TYPE = "rasa_ext.tracker_store.ForgettingSQLTrackerStore"
 
 
 def redis_lock_store(url: str) -> Dict[str, Any]:
@@ -60,7 +64,7 @@ def build(env: Mapping[str, str], base: Path = BASE) -> Dict[str, Any]:
             path = Path(url.database)
             url = url.set(database=str(path if path.is_absolute() else ROOT / path))
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        store.update(dialect=url.get_backend_name(),
+        store.update(type=TRACKER_STORE_TYPE, dialect=url.get_backend_name(),
                      url=url.render_as_string(hide_password=False))
         endpoints["tracker_store"] = store
     lock_url = (env.get("LOCK_STORE_URL") or "").strip()

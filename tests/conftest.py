@@ -75,3 +75,18 @@ def bot(tmp_path_factory, kb_path: Path):
 def sender() -> str:
     """A fresh conversation for each test."""
     return f"e2e-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(autouse=True)
+def candidates_db(tmp_path_factory, monkeypatch) -> str:
+    """Every test that records an application, a handoff or an unanswered question writes
+    to a throw-away candidates database, never var/candidates.sqlite."""
+    from actions.records import candidate_store, gap_log
+
+    url = sqlite_url(tmp_path_factory.mktemp("candidates") / "candidates.sqlite")
+    monkeypatch.setenv("CANDIDATES_DATABASE_URL", url)
+    candidate_store.cache_clear()
+    gap_log.cache_clear()
+    yield url
+    candidate_store.cache_clear()
+    gap_log.cache_clear()

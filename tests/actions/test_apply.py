@@ -1,0 +1,176 @@
+"""Applying in the chat: what the form takes as an answer, what it leaves to the rules (a
+question in the middle), corrections, consent, and what is stored (a real candidates
+database)."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, Optional
+
+import pytest
+from rasa_sdk.events import ActiveLoop, SlotSet
+
+from actions.apply import (FORM_SLOTS, METHOD_SLOT, ActionCancelApplication,
+                           ActionStartApplication, ActionSubmitApplication, ValidateApplyForm,
+                           name_in)
+from actions.records import candidate_store
+from bot.settings import application_retention_days
+from tests.actions.conftest import load_tracker
+
+DOMAIN = {"forms": {"apply_form": {"required_slots": ["applicant_name", "applicant_email",
+                                                      "applicant_profile",
+                                                      "application_consent"]}}}
+
+
+def _answering(slot: str, text: str, intent: str = "inform", confidence: float = 0.9,
+               entities: Optional[list] = None, **slots: Any):
+    tracker = load_tracker("applying")
+    tracker.slots.update({"requested_slot": slot, **slots})
+    tracker.latest_message.update({"text": text, "entities": entities or [],
+                                   "intent": {"name": intent, "confidence": confidence}})
+    return tracker
+
+
+def _run_form(dispatcher, tracker) -> Dict[str, Any]:
+    events = asyncio.run(ValidateApplyForm().run(dispatcher, tracker, DOMAIN))
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Sam Taylor", "Sam Taylor"), ("my name is Priya Sharma", "Priya Sharma"),
+    ("I'm Jordan O'Neil", "Jordan O'Neil"), ("José Álvarez-Ruiz", "José Álvarez-Ruiz"),
+    ("sam.taylor@example.com", None), ("12345", None), ("what does it pay?", None),
+    ("a b c d e f g h", None)])
+def test_a_name_is_recognised_and_nothing_else_is(text, name):
+    assert name_in(text) == name
+
+
+def test_a_name_fills_the_name(dispatcher):
+    assert _run_form(dispatcher, _answering("applicant_name", "my name is Sam Taylor")) == {
+        "applicant_name": "Sam Taylor"}
+    assert dispatcher.messages == []
+
+
+def test_a_question_while_asked_the_name_is_left_to_the_rules(dispatcher):
+    """Nothing filled: Rasa's form rejects, the rule answers the question, the form asks again."""
+    tracker = _answering("applicant_name", "what does it pay?", intent="ask_salary")
+    assert _run_form(dispatcher, tracker) == {}
+    assert dispatcher.messages == []
+
+
+def test_a_confident_role_question_without_a_question_mark_is_not_a_name(dispatcher):
+    tracker = _answering("applicant_name", "salary range", intent="ask_salary", confidence=0.95)
+    assert _run_form(dispatcher, tracker) == {}
+
+
+def test_something_that_is_no_name_is_asked_again(dispatcher):
+    tracker = _answering("applicant_name", "1234 5678", intent="nlu_fallback", confidence=0.3)
+    assert _run_form(dispatcher, tracker) == {"applicant_name": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_invalid_name"]
+
+
+def test_an_email_is_taken_from_a_sentence_and_normalised(dispatcher):
+    tracker = _answering("applicant_email", "sure, it's Sam.Taylor@Example.COM thanks",
+                         applicant_name="Sam Taylor")
+    assert _run_form(dispatcher, tracker) == {"applicant_email": "Sam.Taylor@example.com"}
+
+
+def test_a_broken_email_is_refused_with_the_reason(dispatcher):
+    tracker = _answering("applicant_email", "sam.taylor@example", applicant_name="Sam Taylor")
+    assert _run_form(dispatcher, tracker) == {"applicant_email": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_invalid_email"]
+
+
+def test_the_profile_link_is_optional(dispatcher):
+    tracker = _answering("applicant_profile", "/deny", intent="deny", confidence=1.0,
+                         applicant_name="Sam Taylor", applicant_email="sam@example.com")
+    assert _run_form(dispatcher, tracker) == {"applicant_profile": "skipped"}
+
+
+def test_a_profile_link_without_a_scheme_is_completed(dispatcher):
+    tracker = _answering("applicant_profile", "linkedin.com/in/sam-taylor",
+                         applicant_name="Sam Taylor", applicant_email="sam@example.com")
+    assert _run_form(dispatcher, tracker) == {
+        "applicant_profile": "https://linkedin.com/in/sam-taylor"}
+
+
+@pytest.mark.parametrize("intent,consent", [("affirm", True), ("deny", False)])
+def test_consent_is_a_yes_or_a_no(dispatcher, intent, consent):
+    tracker = _answering("application_consent", "yes" if consent else "no", intent=intent,
+                         applicant_name="Sam Taylor", applicant_email="sam@example.com",
+                         applicant_profile="skipped")
+    assert _run_form(dispatcher, tracker) == {"application_consent": consent}
+
+
+def test_a_correction_forgets_that_answer_and_the_consent(dispatcher):
+    tracker = _answering("application_consent", "my email is wrong", intent="correct_field",
+                         entities=[{"entity": "application_field", "value": "email"}],
+                         applicant_name="Sam Taylor", applicant_email="sam@exmaple.com",
+                         applicant_profile="skipped")
+    assert _run_form(dispatcher, tracker) == {"applicant_email": None,
+                                              "application_consent": None}
+
+
+def test_a_correction_without_the_field_asks_which(dispatcher):
+    tracker = _answering("application_consent", "/correct_field", intent="correct_field",
+                         confidence=1.0, applicant_name="Sam Taylor",
+                         applicant_email="sam@example.com", applicant_profile="skipped")
+    assert _run_form(dispatcher, tracker) == {"application_consent": None}
+    (message,) = dispatcher.messages
+    assert [b["title"] for b in message["buttons"]] == ["My name", "My email", "My profile"]
+
+
+def _complete(consent: bool):
+    return _answering("application_consent", "yes", intent="affirm", requested_slot=None,
+                      applicant_name="Sam Taylor", applicant_email="sam@example.com",
+                      applicant_profile="https://example.com/cv.pdf",
+                      application_consent=consent)
+
+
+def test_an_application_with_consent_is_stored_and_its_reference_given(one_role_kb, dispatcher, domain):
+    events = ActionSubmitApplication().answer(dispatcher, _complete(True), domain)
+    (stored,) = candidate_store().applications()
+    assert (stored.name, stored.email, stored.profile_url, stored.role_slug, stored.sender_id) == (
+        "Sam Taylor", "sam@example.com", "https://example.com/cv.pdf",
+        "machine-learning-engineer", "applicant-1")
+    assert (stored.expires_at - stored.created_at).days == application_retention_days()
+    (message,) = dispatcher.messages
+    assert stored.reference in message["text"] and "Machine Learning Engineer" in message["text"]
+    assert SlotSet("application_reference", stored.reference) in events
+    # The form's answers are cleared, except the email a handoff may still need.
+    assert SlotSet("applicant_name", None) in events
+    assert SlotSet("applicant_email", None) not in events
+
+
+def test_without_consent_nothing_is_stored(one_role_kb, dispatcher, domain):
+    events = ActionSubmitApplication().answer(dispatcher, _complete(False), domain)
+    assert candidate_store().applications() == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_application_declined"]
+    assert SlotSet("applicant_email", None) in events
+
+
+def test_a_database_failure_is_a_polite_reply_and_keeps_nothing(one_role_kb, dispatcher, domain,
+                                                               monkeypatch, tmp_path):
+    monkeypatch.setenv("CANDIDATES_DATABASE_URL", f"sqlite:///{tmp_path}/no/such/dir/c.sqlite")
+    candidate_store.cache_clear()
+    ActionSubmitApplication().answer(dispatcher, _complete(True), domain)
+    (message,) = dispatcher.messages
+    assert "couldn't save your application" in message["text"]
+
+
+def test_cancelling_leaves_the_form_and_forgets_its_answers(dispatcher, domain):
+    tracker = _answering("applicant_email", "cancel", intent="stop")
+    events = asyncio.run(ActionCancelApplication().run(dispatcher, tracker, domain))
+    assert events == [ActiveLoop(None)] + [SlotSet(s, None) for s in FORM_SLOTS] + [
+        SlotSet("requested_slot", None)]
+
+
+def test_starting_names_the_role_and_starts_the_form(one_role_kb, dispatcher, domain):
+    tracker = load_tracker("skills_role_in_slot")
+    tracker.latest_message.update({"text": "I'd like to apply",
+                                   "intent": {"name": "apply", "confidence": 0.95}})
+    events = ActionStartApplication().answer(dispatcher, tracker, domain)
+    assert events == [SlotSet("role", "machine-learning-engineer"),
+                      SlotSet("apply_role", "machine-learning-engineer"),
+                      SlotSet("apply_role_title", "Machine Learning Engineer"),
+                      SlotSet(METHOD_SLOT, "form")]
+    assert dispatcher.messages == []
