@@ -5,6 +5,7 @@ import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, Dict
 
 import pytest
 
@@ -15,7 +16,7 @@ T0 = datetime(2025, 1, 1, 12, 0, tzinfo=timezone.utc)
 
 def apply(store: CandidateStore, sender: str = "s1", role: str = "registered-nurse",
           days: int = 180, now: datetime = T0, **extra):
-    values = dict(sender_id=sender, role_slug=role, role_title=role.replace("-", " ").title(),
+    values: Dict[str, Any] = dict(sender_id=sender, role_slug=role, role_title=role.replace("-", " ").title(),
                   name="Jane Doe", email="Jane.Doe@Example.COM",
                   profile_url="linkedin.com/in/jane-doe", consent="consent-v1",
                   retention_days=days, now=now)
@@ -24,7 +25,7 @@ def apply(store: CandidateStore, sender: str = "s1", role: str = "registered-nur
 
 
 def handoff(store: CandidateStore, sender: str = "s1", now: datetime = T0, **extra):
-    values = dict(sender_id=sender, channel="socketio", role_slug="registered-nurse",
+    values: Dict[str, Any] = dict(sender_id=sender, channel="socketio", role_slug="registered-nurse",
                   questions=["do you sponsor visas?"],
                   transcript=[("user", "do you sponsor visas?"), ("bot", "I don't know")],
                   application_reference=None, email="jane@example.com", now=now)
