@@ -123,3 +123,16 @@ def test_candidates_db_comes_from_the_environment(capsys, store, candidates_url,
     monkeypatch.setenv("CANDIDATES_DATABASE_URL", candidates_url)
     assert main(["candidates", "list"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_forget_by_reference(capsys, store, candidates_url):
+    mine = apply(store, sender="me", now=NOW)
+    apply(store, sender="me", role="data-engineer", now=NOW)
+    handoff(store, sender="me", now=NOW)
+    theirs = apply(store, sender="them", now=NOW)
+    code, out, _ = run(capsys, candidates_url, "candidates", "forget", mine.reference)
+    assert code == 0 and out.strip() == "deleted 2 application(s) and 1 handoff(s)"
+    assert store.held_for("me").nothing
+    assert [a.reference for a in store.applications()] == [theirs.reference]
+    code, _, err = run(capsys, candidates_url, "candidates", "forget", mine.reference)
+    assert code == 1 and "no application" in err
