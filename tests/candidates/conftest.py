@@ -1,6 +1,11 @@
-"""A fresh candidates database, a real SQLite file, for each test."""
+"""A fresh candidates database, a real SQLite file, for each test.
+
+CANDIDATES_TEST_DATABASE_URL (e.g. postgresql://bot@127.0.0.1:5432/candidates_test) runs
+the same tests against that database instead; its tables are dropped before each test.
+"""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +17,24 @@ from tests.conftest import sqlite_url
 
 @pytest.fixture
 def candidates_url(tmp_path: Path) -> str:
-    return sqlite_url(tmp_path / "candidates.sqlite")
+    other = os.environ.get("CANDIDATES_TEST_DATABASE_URL")
+    if not other:
+        return sqlite_url(tmp_path / "candidates.sqlite")
+    from sqlalchemy import create_engine
+
+    from bot.recruiting_db import metadata
+
+    engine = create_engine(other, future=True)
+    with engine.begin() as conn:
+        metadata.drop_all(conn)
+    engine.dispose()
+    return other
+
+
+@pytest.fixture
+def sqlite_only():
+    if os.environ.get("CANDIDATES_TEST_DATABASE_URL"):
+        pytest.skip("reads the SQLite file itself")
 
 
 @pytest.fixture

@@ -68,7 +68,7 @@ def test_questions_without_personal_data_are_unchanged(text):
     assert scrub(text) == text
 
 
-def test_record_stores_the_scrubbed_question_and_no_sender(gap_log, tmp_path: Path):
+def test_record_stores_the_scrubbed_question_and_no_sender(sqlite_only, gap_log, tmp_path: Path):
     gap_log.record(role_slug="registered-nurse", topic="benefits",
                    question="my name is Jane Doe, jane@x.org: do you offer a pension?",
                    reason="not_described", now=T0)
