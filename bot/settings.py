@@ -1,5 +1,5 @@
-"""Where the knowledge base lives. Both places can be overridden from the environment,
-so tests and deployments point the same code at other files or another database."""
+"""Where the bot keeps its data, and for how long. Everything can be overridden from the
+environment, so tests and deployments point the same code at other files or databases."""
 from __future__ import annotations
 
 import os
@@ -10,12 +10,52 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: The SQLite file used when KB_DATABASE_URL is not set.
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "var" / "knowledge.sqlite"
 
+#: The SQLite file used when CANDIDATES_DATABASE_URL is not set. Apart from the knowledge
+#: base on purpose: `make kb` rebuilds that one and must never touch what candidates gave.
+DEFAULT_CANDIDATES_DATABASE_PATH = PROJECT_ROOT / "var" / "candidates.sqlite"
+
+#: How long an application is kept (APPLICATION_RETENTION_DAYS).
+DEFAULT_APPLICATION_RETENTION_DAYS = 180
+
 
 def database_url() -> str:
     """The SQLAlchemy URL of the knowledge base: KB_DATABASE_URL, else the SQLite default."""
     return os.environ.get("KB_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_PATH}"
 
 
+def candidates_database_url() -> str:
+    """The SQLAlchemy URL of what candidates give us (applications, handoffs) and of the
+    unanswered questions: CANDIDATES_DATABASE_URL, else the SQLite default."""
+    return (os.environ.get("CANDIDATES_DATABASE_URL")
+            or f"sqlite:///{DEFAULT_CANDIDATES_DATABASE_PATH}")
+
+
 def knowledge_dir() -> Path:
     """The folder holding topics.yml, jobs/ and sources/: KB_KNOWLEDGE_DIR, else knowledge/."""
     return Path(os.environ.get("KB_KNOWLEDGE_DIR") or PROJECT_ROOT / "knowledge")
+
+
+def application_retention_days() -> int:
+    """Days an application is kept before `candidates purge` deletes it:
+    APPLICATION_RETENTION_DAYS, else 180 (what the consent text promises)."""
+    return _days("APPLICATION_RETENTION_DAYS", DEFAULT_APPLICATION_RETENTION_DAYS)
+
+
+def handoff_retention_days() -> int:
+    """Days a handoff (the conversation handed to a recruiter) is kept: HANDOFF_RETENTION_DAYS,
+    else the application retention, so one setting covers both unless a team splits them.
+    A handoff holds the transcript and often an email address, so it must expire too."""
+    return _days("HANDOFF_RETENTION_DAYS", application_retention_days())
+
+
+def _days(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        days = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of days, not {raw!r}") from None
+    if days < 1:
+        raise ValueError(f"{name} must be at least 1 day, not {days}")
+    return days
