@@ -32,7 +32,8 @@ MAX_ROLE_BUTTONS = 8
 
 # `ask_*` intents that are not a topic of knowledge/topics.yml (tests/actions check that
 # every other `ask_*` intent of the domain is one).
-NON_TOPIC_INTENTS = frozenset({"ask_open_roles", "ask_capabilities", "ask_not_described"})
+NON_TOPIC_INTENTS = frozenset({"ask_open_roles", "ask_capabilities", "ask_not_described",
+                               "ask_my_data"})
 
 
 def topic_in(intent: str) -> Optional[str]:
