@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import List, Optional
 
 from bot.answers import topic_answer
+from bot.application import ApplicationSettings
 from bot.db import display_url
 from bot.errors import KnowledgeBaseError
 from bot.jobfiles import read_knowledge
@@ -49,6 +51,20 @@ def _parser() -> argparse.ArgumentParser:
     build = nlp.add_parser("build", help="build the spaCy pipeline (occupation titles, no role)")
     build.add_argument("out_dir", type=Path)
     return parser
+
+
+def application_line(application: ApplicationSettings, today: date) -> str:
+    """How `kb show` states a role's application settings (the job file's `application:`)."""
+    if application.method == "link":
+        how = f"link: candidates apply at {application.url}"
+    else:
+        how = "form: candidates apply in the chat"
+    if application.closes is None:
+        when = "no closing date"
+    else:
+        state = "closed" if application.is_closed(today) else "open"
+        when = f"closes {application.closes.isoformat()} ({state} today)"
+    return f"application: {how}; {when}"
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -127,7 +143,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.topic and not topics:
             print(f"error: unknown topic {args.topic!r}", file=sys.stderr)
             return 1
-        print(f"# {shown.title} ({shown.slug}), source: {shown.source}\n")
+        print(f"# {shown.title} ({shown.slug}), source: {shown.source}")
+        print(f"{application_line(shown.application, date.today())}\n")
         for topic in topics:
             stated = profile.get(topic.key, [])
             print(f"## {topic.heading} [{topic.key}]")
