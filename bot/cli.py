@@ -27,11 +27,12 @@ import json
 import os
 import sys
 from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any, Dict, List, Optional
 
 from bot.answers import topic_answer
+from bot.application import ApplicationSettings
 from bot.candidates import HANDOFF_STATUSES, Application, CandidateStore
 from bot.db import display_url
 from bot.errors import KnowledgeBaseError
@@ -101,6 +102,20 @@ def _days(text: str) -> int:
     if days < 1:
         raise argparse.ArgumentTypeError("N must be at least 1")
     return days
+
+
+def application_line(application: ApplicationSettings, today: date) -> str:
+    """How `kb show` states a role's application settings (the job file's `application:`)."""
+    if application.method == "link":
+        how = f"link: candidates apply at {application.url}"
+    else:
+        how = "form: candidates apply in the chat"
+    if application.closes is None:
+        when = "no closing date"
+    else:
+        state = "closed" if application.is_closed(today) else "open"
+        when = f"closes {application.closes.isoformat()} ({state} today)"
+    return f"application: {how}; {when}"
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -291,7 +306,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.topic and not topics:
             print(f"error: unknown topic {args.topic!r}", file=sys.stderr)
             return 1
-        print(f"# {shown.title} ({shown.slug}), source: {shown.source}\n")
+        print(f"# {shown.title} ({shown.slug}), source: {shown.source}")
+        print(f"{application_line(shown.application, date.today())}\n")
         for topic in topics:
             stated = profile.get(topic.key, [])
             print(f"## {topic.heading} [{topic.key}]")

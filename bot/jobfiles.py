@@ -8,12 +8,16 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
+from urllib.parse import urlsplit
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from bot.application import APPLICATION_METHODS, DEFAULT_APPLICATION, ApplicationSettings
 from bot.errors import JobFileError, Problem
 from bot.names import normalize
 
@@ -68,6 +72,8 @@ class JobSpec:
     topics: Dict[str, List[FactSpec]] = field(default_factory=dict)
     #: Where the careers site files the role (search and filters); each as the source says it.
     listing: Dict[str, str] = field(default_factory=dict)
+    #: How candidates apply (the `application:` section; the chat's form when there is none).
+    application: ApplicationSettings = DEFAULT_APPLICATION
 
     @property
     def names(self) -> Tuple[str, ...]:
@@ -151,6 +157,21 @@ def _line_of(node: Any, key: Any, at_key: bool = False) -> Optional[int]:
         return lc.line + 1
 
 
+class _SafeConstructor(SafeConstructor):
+    """YAML 1.1's timestamps (`closes: 2027-01-31`) stay text: the checks below parse them
+    and report an impossible date (2027-02-30) with its line, where the stock constructor
+    would raise a bare ValueError."""
+
+
+class _RoundTripConstructor(RoundTripConstructor):
+    __doc__ = _SafeConstructor.__doc__
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SafeConstructor.add_constructor(_TIMESTAMP, SafeConstructor.construct_yaml_str)
+_RoundTripConstructor.add_constructor(_TIMESTAMP, RoundTripConstructor.construct_yaml_str)
+
+
 def _read_yaml(path: Path, problems: List[Problem], lines: bool = True) -> Any:
     """The file's YAML: with line numbers (ruamel's round-trip loader, pure Python), or
     without (its C loader, ~20x faster) when no problem is expected to be reported."""
@@ -162,8 +183,10 @@ def _read_yaml(path: Path, problems: List[Problem], lines: bool = True) -> Any:
     except OSError as exc:
         problems.append(Problem(path, None, "", f"cannot be read ({exc.strerror})"))
         return None
+    yaml = YAML(typ="rt" if lines else "safe", pure=False)
+    yaml.Constructor = _RoundTripConstructor if lines else _SafeConstructor
     try:
-        return YAML(typ="rt" if lines else "safe", pure=False).load(text)
+        return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -236,8 +259,8 @@ def _check_job(path: Path, topic_keys: Sequence[str],
     if not isinstance(data, dict):
         check.add(data, None, "", "must be a mapping (see docs/knowledge-base.md)")
         return None, check.problems
-    check.unknown_keys(data, ["slug", "title", "source", "aliases", *LISTING_FIELDS, "summary",
-                              "topics"], "")
+    check.unknown_keys(data, ["slug", "title", "source", "aliases", *LISTING_FIELDS, "application",
+                              "summary", "topics"], "")
 
     slug = check.text(data, "slug", "slug")
     if slug is not None and not SLUG_PATTERN.match(slug):
@@ -280,6 +303,8 @@ def _check_job(path: Path, topic_keys: Sequence[str],
         else:
             listing[name] = squash(value)
 
+    application = _read_application(check, data)
+
     summary = None
     summary_node = check.mapping(data, "summary", "summary")
     if summary_node is not None:
@@ -301,9 +326,76 @@ def _check_job(path: Path, topic_keys: Sequence[str],
                  for i, entry in enumerate(entries)]
         topics[key] = [f for f in facts if f is not None]
 
-    if check.problems or slug is None or title is None or source is None or summary is None:
+    if (check.problems or slug is None or title is None or source is None or summary is None
+            or application is None):
         return None, check.problems
-    return JobSpec(path, slug, title, tuple(aliases), source, summary, topics, listing), []
+    return JobSpec(path, slug, title, tuple(aliases), source, summary, topics, listing,
+                   application), []
+
+
+_APPLICATION_FIELDS = ("method", "url", "closes")
+
+
+def _is_web_address(url: str) -> bool:
+    """An absolute http(s) address with a host: never javascript:, mailto: or a relative path."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and " " not in url
+    except ValueError:  # e.g. an unclosed [IPv6] host
+        return False
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _read_application(check: _Collector, data: dict) -> Optional[ApplicationSettings]:
+    """The `application:` section (the chat's form and no closing date when there is none),
+    or None after recording its problems."""
+    node = data.get("application")
+    if node is None:
+        return DEFAULT_APPLICATION
+    if not isinstance(node, dict):
+        check.add(data, "application", "application",
+                  f"must be a mapping with method, url and closes, got {_describe(node)}")
+        return None
+    before = len(check.problems)
+    check.unknown_keys(node, _APPLICATION_FIELDS, "application")
+
+    method: Optional[str] = "form"
+    if "method" in node:
+        method = check.text(node, "method", "application.method")
+        if method is not None and method not in APPLICATION_METHODS:
+            check.add(node, "method", "application.method",
+                      f"must be one of {', '.join(APPLICATION_METHODS)}, got {method!r}")
+            method = None
+
+    url = check.text(node, "url", "application.url", required=False) if "url" in node else None
+    if "url" in node and node["url"] is None:
+        check.add(node, "url", "application.url", "must be an http:// or https:// address, got nothing")
+    if url is not None:
+        if not _is_web_address(url):
+            check.add(node, "url", "application.url",
+                      f"must be an http:// or https:// address, got {url!r}")
+        elif method == "form":
+            check.add(node, "url", "application.url",
+                      "is only for method: link (with method: form the chat takes the "
+                      "application); set method: link or remove the url")
+    elif method == "link" and "url" not in node:
+        check.add(node, "method", "application.url",
+                  "is missing: method: link needs the url of the page where candidates apply")
+
+    closes: Optional[date] = None
+    raw = node.get("closes")
+    if "closes" in node:
+        try:
+            if not isinstance(raw, str) or not _ISO_DATE.match(raw.strip()):
+                raise ValueError
+            closes = date.fromisoformat(raw.strip())
+        except ValueError:
+            check.add(node, "closes", "application.closes",
+                      f"must be a date written YYYY-MM-DD (e.g. 2027-01-31), got {_describe(raw)}")
+
+    if len(check.problems) > before or method is None:
+        return None
+    return ApplicationSettings(method=method, url=url, closes=closes)
 
 
 def _read_fact(check: _Collector, node: Any, where: str, source: Optional[SourceDoc],

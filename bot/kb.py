@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot import schema
+from bot.application import DEFAULT_APPLICATION, ApplicationSettings
 from bot.db import display_url, reader_engine
 from bot.errors import KnowledgeBaseUnavailable
 from bot.mentions import Mention, NamedRole, RoleMatcher, find_mentions, occupation_matcher
@@ -29,6 +30,8 @@ class Role:
     department: Optional[str] = None
     location: Optional[str] = None
     employment_type: Optional[str] = None
+    #: How candidates apply: the chat's form or the employer's page, and the closing date.
+    application: ApplicationSettings = DEFAULT_APPLICATION
 
 
 @dataclass(frozen=True)
@@ -119,14 +122,18 @@ class KnowledgeBase:
 
     @staticmethod
     def _role(row, names: Tuple[str, ...]) -> Role:
+        application = ApplicationSettings(row.application_method, row.application_url,
+                                          row.application_closes)
         return Role(row.slug, row.title, row.summary, names, row.path, row.department,
-                    row.location, row.employment_type)
+                    row.location, row.employment_type, application)
 
     @staticmethod
     def _role_rows():
         return (select(schema.roles.c.id, schema.roles.c.slug, schema.roles.c.title,
                        schema.roles.c.summary, schema.roles.c.department, schema.roles.c.location,
-                       schema.roles.c.employment_type, schema.sources.c.path)
+                       schema.roles.c.employment_type, schema.roles.c.application_method,
+                       schema.roles.c.application_url, schema.roles.c.application_closes,
+                       schema.sources.c.path)
                 .join(schema.sources, schema.sources.c.id == schema.roles.c.source_id))
 
     def resolve_role(self, mention: str) -> Optional[Role]:

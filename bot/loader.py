@@ -79,6 +79,8 @@ def _replace_content(conn, knowledge: Knowledge) -> int:
             slug=job.slug, title=job.title, summary=job.summary.text,
             summary_quote=job.summary.quote, source_id=source_ids[source_key],
             job_file=_relative(job.path), **job.listing,
+            application_method=job.application.method, application_url=job.application.url,
+            application_closes=job.application.closes,
         )).inserted_primary_key[0]
         names: Dict[str, str] = {}
         for name in job.names:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
+    Date,
     ForeignKey,
     Integer,
     MetaData,
@@ -13,7 +14,7 @@ from sqlalchemy import (
 )
 
 #: Bumped when the tables change; a database of another version is rebuilt on load.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 metadata = MetaData()
 
@@ -58,6 +59,10 @@ roles = Table(
     Column("department", String(200)),
     Column("location", String(200)),
     Column("employment_type", String(100)),
+    # How candidates apply (the job file's `application:` section, bot/application.py).
+    Column("application_method", String(16), nullable=False, server_default="form"),
+    Column("application_url", String(2000)),
+    Column("application_closes", Date),
 )
 
 role_names = Table(

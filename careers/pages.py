@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -37,13 +38,27 @@ class Section:
         return "about-" + self.key.replace("_", "-")
 
 
+#: The topic whose section also holds the "How to apply" block (the role's application
+#: settings); a role whose job description says nothing on it gets the block on its own.
+APPLY_TOPIC = "application_process"
+APPLY_HEADING = "How to apply"
+
+
 @dataclass(frozen=True)
 class JobPage:
     role: Role
     sections: Tuple[Section, ...]
+    #: The heading of the "How to apply" block when it stands on its own (the
+    #: application_process topic's heading in topics.yml, else "How to apply").
+    apply_heading: str = APPLY_HEADING
 
     def section(self, key: str) -> Optional[Section]:
         return next((s for s in self.sections if s.key == key), None)
+
+    @property
+    def apply_in_section(self) -> bool:
+        """Whether the block goes at the end of the job description's own section on applying."""
+        return self.section(APPLY_TOPIC) is not None
 
 
 def job_page(kb: KnowledgeBase, slug: str) -> Optional[JobPage]:
@@ -55,7 +70,17 @@ def job_page(kb: KnowledgeBase, slug: str) -> Optional[JobPage]:
     topics: List[Topic] = kb.topics()
     sections = tuple(Section(t.key, t.heading, t.format, tuple(profile[t.key]))
                      for t in topics if profile.get(t.key))
-    return JobPage(role, sections)
+    heading = next((t.heading for t in topics if t.key == APPLY_TOPIC), APPLY_HEADING)
+    return JobPage(role, sections, heading)
+
+
+def long_date(day: date) -> str:
+    """A date as candidates read it: "31 January 2027" (English month names, any locale)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = ("January February March April May June July August September October November "
+           "December").split()
 
 
 @dataclass
@@ -79,9 +104,12 @@ class Assets:
 
 
 class Renderer:
-    def __init__(self, settings: Settings, assets: Optional[Assets] = None) -> None:
+    def __init__(self, settings: Settings, assets: Optional[Assets] = None,
+                 today: Callable[[], date] = date.today) -> None:
         self.settings = settings
         self.assets = assets or Assets()
+        #: The day against which closing dates are read (the server's local date).
+        self.today = today
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
             autoescape=select_autoescape(["html"], default=True, default_for_string=True),
@@ -89,6 +117,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["long_date"] = long_date
         self.env.globals.update(site_name=settings.site_name, asset=self.assets.url,
                                 nav_current=None,
                                 chat_url=settings.chat_url,
@@ -107,13 +136,16 @@ class Renderer:
         roles = search_roles(every, query, filters)
         return self.render("index.html", roles=roles, total=len(every), query=query,
                            filters=filters, facets=facet_values(every),
-                           searched=bool(query or filters != Filters()), chat_role=None)
+                           searched=bool(query or filters != Filters()), chat_role=None,
+                           today=self.today())
 
     def job(self, kb: KnowledgeBase, slug: str) -> Optional[str]:
         page = job_page(kb, slug)
         if page is None:
             return None
-        return self.render("job.html", page=page, role=page.role, chat_role=page.role)
+        return self.render("job.html", page=page, role=page.role, chat_role=page.role,
+                           application=page.role.application, apply_topic=APPLY_TOPIC,
+                           closed=page.role.application.is_closed(self.today()))
 
     def error(self, status: int, title: str, message: str) -> str:
         return self.render("error.html", status=status, title=title, message=message,

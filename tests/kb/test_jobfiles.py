@@ -1,10 +1,12 @@
 """A malformed knowledge file is rejected with its file, line and field."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from bot.application import ApplicationSettings
 from bot.errors import JobFileError
 from bot.jobfiles import read_knowledge
 
@@ -138,3 +140,101 @@ def test_listing_fields_must_be_worded_as_the_source_says_them(knowledge_copy: P
     assert problems[0].line == _line_of(job, "department: Rocket Science")
     assert "does not occur in the source document" in problems[0].message
     assert "must be non-empty text" in problems[1].message
+
+
+# -- the application: section --------------------------------------------------------------
+
+SOURCE_LINE = "source: ../sources/machine-learning-engineer.txt\n"
+
+
+def _with_application(knowledge: Path, section: str) -> Path:
+    """The one-role job file with `section` (YAML lines) added after its source line."""
+    job = knowledge / JOB
+    _edit(job, SOURCE_LINE, SOURCE_LINE + section)
+    return job
+
+
+def test_no_application_section_means_the_chat_and_no_closing_date():
+    from tests.conftest import KNOWLEDGE
+
+    (job,) = read_knowledge(KNOWLEDGE).jobs
+    assert job.application == ApplicationSettings("form", None, None)
+
+
+@pytest.mark.parametrize("section, expected", [
+    ("application:\n  method: link\n  url: https://careers.example.com/jobs/mle\n"
+     "  closes: 2027-01-31\n",
+     ApplicationSettings("link", "https://careers.example.com/jobs/mle", date(2027, 1, 31))),
+    ("application:\n  method: form\n", ApplicationSettings("form", None, None)),
+    ("application:\n  closes: '2027-06-30'\n", ApplicationSettings("form", None, date(2027, 6, 30))),
+    ("application:\n  method: link\n  url: http://jobs.example.org/apply?id=7&src=bot\n",
+     ApplicationSettings("link", "http://jobs.example.org/apply?id=7&src=bot", None)),
+])
+def test_an_application_section_is_read(knowledge_copy: Path, section: str, expected):
+    _with_application(knowledge_copy, section)
+    (job,) = read_knowledge(knowledge_copy).jobs
+    assert job.application == expected
+
+
+@pytest.mark.parametrize("section, needle, field, message", [
+    ("application:\n  method: email\n", "method: email",
+     "application.method", "must be one of form, link, got 'email'"),
+    ("application:\n  method: link\n", "method: link",
+     "application.url", "is missing: method: link needs the url"),
+    ("application:\n  method: link\n  url: javascript:alert(1)\n", "url: javascript:",
+     "application.url", "must be an http:// or https:// address, got 'javascript:alert(1)'"),
+    ("application:\n  method: link\n  url: careers.example.com/jobs/mle\n", "url: careers.",
+     "application.url", "must be an http:// or https:// address"),
+    ("application:\n  method: link\n  url:\n", "url:",
+     "application.url", "must be an http:// or https:// address, got nothing"),
+    ("application:\n  url: https://careers.example.com/jobs/mle\n", "url: https:",
+     "application.url", "is only for method: link"),
+    ("application:\n  method: form\n  url: https://careers.example.com/jobs/mle\n", "url: https:",
+     "application.url", "is only for method: link"),
+    ("application:\n  closes: 2027-02-30\n", "closes: 2027-02-30",
+     "application.closes", "must be a date written YYYY-MM-DD (e.g. 2027-01-31), got str '2027-02-30'"),
+    ("application:\n  closes: 31/01/2027\n", "closes: 31/01/2027",
+     "application.closes", "must be a date written YYYY-MM-DD"),
+    ("application:\n  closes: 2027-01-31 17:00\n", "closes: 2027-01-31 17:00",
+     "application.closes", "must be a date written YYYY-MM-DD"),
+    ("application:\n  closes: 2027\n", "closes: 2027",
+     "application.closes", "got int 2027"),
+    ("application:\n  method: form\n  deadline: 2027-01-31\n", "deadline:",
+     "application.deadline", "unknown field (allowed: method, url, closes)"),
+    ("application: https://careers.example.com/jobs/mle\n", "application:",
+     "application", "must be a mapping with method, url and closes"),
+])
+def test_a_wrong_application_section_names_file_line_and_field(
+        knowledge_copy: Path, section: str, needle: str, field: str, message: str):
+    job = _with_application(knowledge_copy, section)
+    (problem,) = _problems(knowledge_copy)
+    assert problem.path == job
+    assert problem.field == field
+    assert problem.line == _line_of(job, needle)
+    assert message in problem.message
+    assert f"{job.name}:{problem.line}: {field}: " in str(problem)
+
+
+def test_every_problem_of_an_application_section_is_reported(knowledge_copy: Path):
+    _with_application(knowledge_copy,
+                      "application:\n  method: link\n  url: ftp://example.com/x\n  closes: soon\n")
+    problems = _problems(knowledge_copy)
+    assert [p.field for p in problems] == ["application.url", "application.closes"]
+
+
+def test_a_closing_date_elsewhere_stays_text(knowledge_copy: Path):
+    """Dates are read as text everywhere (then checked where a date belongs), so an
+    impossible date in another field is an ordinary problem, not a crash."""
+    job = knowledge_copy / JOB
+    _edit(job, "title: Machine Learning Engineer", "title: 2027-02-30")
+    (job_spec,) = read_knowledge(knowledge_copy).jobs
+    assert job_spec.title == "2027-02-30"
+
+
+def test_application_settings_are_closed_only_after_the_closing_day():
+    settings = ApplicationSettings("link", "https://careers.example.com/a", date(2027, 1, 31))
+    assert not settings.is_closed(date(2027, 1, 30))
+    assert not settings.is_closed(date(2027, 1, 31))  # applications are taken that day
+    assert settings.is_closed(date(2027, 2, 1))
+    assert not ApplicationSettings().is_closed(date(9999, 12, 31))
+    assert settings.host == "careers.example.com" and ApplicationSettings().host is None

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot import KnowledgeBase, KnowledgeBaseUnavailable
+from bot import ApplicationSettings, KnowledgeBase, KnowledgeBaseUnavailable
 from bot.errors import JobFileError
 from bot.loader import load_knowledge
 from tests.conftest import KNOWLEDGE, sqlite_url
@@ -147,3 +148,80 @@ def test_role_names_reach_sql_only_as_parameters(kb: KnowledgeBase):
     assert kb.facts("x' OR '1'='1", "salary") == []
     assert kb.role("'; DROP TABLE roles; --") is None
     assert kb.roles()
+
+
+# -- application settings -----------------------------------------------------------------
+
+APPLY_URL = "https://careers.example.com/jobs/machine-learning-engineer?src=kb&x=1"
+
+
+def _add_application(knowledge: Path, section: str) -> None:
+    job = knowledge / "jobs" / "machine-learning-engineer.yml"
+    line = "source: ../sources/machine-learning-engineer.txt\n"
+    text = job.read_text(encoding="utf-8")
+    assert line in text
+    job.write_text(text.replace(line, line + section, 1), encoding="utf-8")
+
+
+def test_application_settings_reach_the_role(tmp_path: Path, knowledge_with_fixture_role: Path):
+    _add_application(knowledge_with_fixture_role,
+                     f"application:\n  method: link\n  url: {APPLY_URL}\n  closes: 2027-01-31\n")
+    url = sqlite_url(tmp_path / "kb.sqlite")
+    load_knowledge(knowledge_with_fixture_role, url)
+    kb = KnowledgeBase(url)
+    expected = ApplicationSettings("link", APPLY_URL, date(2027, 1, 31))
+    assert kb.role("machine-learning-engineer").application == expected
+    assert kb.resolve_role("MLE").application == expected
+    by_slug = {r.slug: r.application for r in kb.roles()}
+    assert by_slug["machine-learning-engineer"] == expected
+    assert isinstance(by_slug["machine-learning-engineer"].closes, date)
+    # A job file without the section: the chat takes applications, no closing date.
+    assert by_slug["dental-hygiene-coordinator"] == ApplicationSettings("form", None, None)
+    kb.close()
+
+
+def test_a_database_of_the_previous_schema_is_refused_then_rebuilt(tmp_path: Path):
+    """Schema version 2 had no application columns: readers refuse it with the command to
+    run, and `kb load` rebuilds it."""
+    path = tmp_path / "kb.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE kb_meta (key VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute("INSERT INTO kb_meta VALUES ('schema_version', '2')")
+        conn.execute("CREATE TABLE roles (id INTEGER PRIMARY KEY, slug VARCHAR(100))")
+    with pytest.raises(KnowledgeBaseUnavailable, match="schema version '2'.*kb load"):
+        KnowledgeBase(sqlite_url(path)).check()
+    load_knowledge(KNOWLEDGE, sqlite_url(path))
+    kb = KnowledgeBase(sqlite_url(path))
+    assert kb.check() == 1
+    assert kb.role("machine-learning-engineer").application == ApplicationSettings()
+    kb.close()
+
+
+def test_kb_show_prints_the_application_settings(tmp_path: Path, knowledge_with_fixture_role: Path,
+                                                 capsys):
+    from bot.cli import main
+
+    _add_application(knowledge_with_fixture_role,
+                     f"application:\n  method: link\n  url: {APPLY_URL}\n  closes: 2020-01-31\n")
+    url = sqlite_url(tmp_path / "kb.sqlite")
+    load_knowledge(knowledge_with_fixture_role, url)
+    capsys.readouterr()
+
+    assert main(["--db", url, "kb", "show", "ML engineer", "salary"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("# Machine Learning Engineer (machine-learning-engineer)")
+    assert lines[1] == (f"application: link: candidates apply at {APPLY_URL}; "
+                        "closes 2020-01-31 (closed today)")
+
+    assert main(["--db", url, "kb", "show", "dental-hygiene-coordinator"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "application: form: candidates apply in the chat; no closing date"
+
+
+def test_the_application_line_says_whether_applications_are_open():
+    from bot.cli import application_line
+
+    form = ApplicationSettings("form", None, date(2027, 6, 30))
+    assert application_line(form, date(2027, 6, 30)) == (
+        "application: form: candidates apply in the chat; closes 2027-06-30 (open today)")
+    assert application_line(form, date(2027, 7, 1)).endswith("closes 2027-06-30 (closed today)")

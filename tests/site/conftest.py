@@ -1,6 +1,8 @@
-"""Fixtures of the careers site's tests: a knowledge base with three roles (the real one,
-the test-only Dental Hygiene Coordinator, and a role whose job file is full of markup and
-script) and the site server reading it."""
+"""Fixtures of the careers site's tests: a knowledge base with five roles (the real one,
+the test-only Dental Hygiene Coordinator, a role whose job file is full of markup and
+script, and two whose `application:` sections the "How to apply" block shows: the Pharmacy
+Technician, applied for on an external page until 2099, and the Forklift Operator, whose
+applications closed in 2020) and the site server reading it."""
 from __future__ import annotations
 
 import shutil
@@ -17,6 +19,8 @@ SITE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "knowledge"
 FIXTURE_ROLE = "dental-hygiene-coordinator"
 MARKUP_ROLE = "markup-injection-tester"
 REAL_ROLE = "machine-learning-engineer"
+LINK_ROLE = "pharmacy-technician"
+CLOSED_ROLE = "forklift-operator"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
@@ -13,9 +14,11 @@ import pytest
 import requests
 
 from bot import KnowledgeBase
+from careers.config import Settings
+from careers.pages import APPLY_TOPIC, Renderer
 from harness.browser import CareersSite
 from tests.conftest import sqlite_url
-from tests.site.conftest import FIXTURE_ROLE, MARKUP_ROLE, REAL_ROLE
+from tests.site.conftest import CLOSED_ROLE, FIXTURE_ROLE, LINK_ROLE, MARKUP_ROLE, REAL_ROLE
 
 CAREERS = Path(__file__).resolve().parents[2] / "careers"
 CHAT_URL = "http://127.0.0.1:5999"  # nothing listens: these tests only read the pages
@@ -83,12 +86,12 @@ def test_index_lists_every_role_with_its_summary_and_page(site, site_kb: Knowled
     assert response.status_code == 200
     page = Page(response.text)
     roles = site_kb.roles()
-    assert len(roles) == 3
+    assert len(roles) == 5
     links = {a.get("href") for a in page.all("a")}
     for role in roles:
         assert f"/jobs/{role.slug}" in links
         assert squash(role.title) in page.text and squash(role.summary) in page.text
-    assert "3 open roles" in page.text
+    assert "5 open roles" in page.text
 
 
 @pytest.mark.parametrize("slug", [REAL_ROLE, FIXTURE_ROLE])
@@ -118,7 +121,9 @@ def test_job_page_shows_every_fact_of_the_role_in_topic_order(site, site_kb: Kno
             assert squash(fact.quote) in page.text, "each section shows its source's words"
     topics_not_covered = set(headings) - set(profile)
     for key in topics_not_covered:
-        assert (2, headings[key]) not in page.headings
+        assert f'id="about-{key.replace("_", "-")}"' not in response.text, key
+        if key != APPLY_TOPIC:  # its heading also heads the "How to apply" block
+            assert (2, headings[key]) not in page.headings
 
 
 def section_text(body: str, key: str) -> str:
@@ -286,3 +291,99 @@ def test_every_page_with_the_chat_has_an_announced_unavailable_notice(site, path
     assert status["role"] == "status" and status["aria-live"] == "polite"
     assert status["data-unavailable"] == ("The assistant is starting or unavailable — "
                                           "try again in a moment.")
+
+
+# -- how to apply (the job file's application: section) ----------------------------------------
+
+CHAT_APPLY = "say “I'd like to apply” in the chat below"
+
+
+def apply_block(body: str) -> str:
+    """The "How to apply" panel's text."""
+    match = re.search(r'<div class="apply[^"]*">.*?\n</div>', body, re.S)
+    assert match, "no How to apply block"
+    return Page(match.group(0)).text
+
+
+def external_links(site: CareersSite, body: str) -> List[Dict[str, Optional[str]]]:
+    own = urlsplit(site.origin).netloc
+    return [a for a in Page(body).all("a")
+            if urlsplit(urljoin(site.origin, a.get("href") or "")).netloc != own]
+
+
+def test_a_link_role_links_to_the_employers_page_until_its_closing_date(site, site_kb):
+    """tests/site/fixtures/knowledge/jobs/pharmacy-technician.yml: method link, closes
+    2099-12-31, and an application_process topic whose section the block joins."""
+    application = site_kb.role(LINK_ROLE).application
+    assert application.method == "link" and application.closes == date(2099, 12, 31)
+    body = get(site, f"/jobs/{LINK_ROLE}").text
+    (link,) = external_links(site, body)
+    assert link["href"] == application.url  # "&" in the address survives escaping
+    assert link["target"] == "_blank" and "noopener" in link["rel"].split()
+    block = apply_block(body)
+    assert "Apply on careers.example.com" in block
+    assert "Applications close on 31 December 2099." in block
+    assert CHAT_APPLY not in body and "closed" not in block
+    # One "How to apply" section: the job description's own, with the block at its end.
+    assert [h for h in Page(body).headings if h == (2, "How to apply")] == [(2, "How to apply")]
+    process = section_text(body, "application-process")
+    assert process.startswith("How to apply Send your resume through our careers page.")
+    assert process.endswith(block)
+    assert 'id="how-to-apply"' not in body
+
+
+def test_a_form_role_asks_the_candidate_to_apply_in_the_chat(site):
+    body = get(site, f"/jobs/{REAL_ROLE}").text
+    page = Page(body)
+    match = re.search(r'<section[^>]*id="how-to-apply".*?</section>', body, re.S)
+    assert match, "a role whose job description says nothing on applying gets the block alone"
+    section = Page(match.group(0))
+    assert section.headings == [(2, "How to apply")]
+    assert CHAT_APPLY in section.text
+    assert "close" not in section.text  # no closing date
+    assert any(a.get("href") == "#how-to-apply" for a in page.all("a")), "listed in On this page"
+    assert external_links(site, body) == []
+    # The button that opens the chat, shown by chat.js once the chat is up.
+    assert re.search(r'<div class="apply__actions" data-chat-actions hidden>\s*'
+                     r'<button type="button" class="button" data-open-chat>', match.group(0))
+
+
+def test_a_closed_role_says_so_and_offers_no_way_to_apply(site, site_kb):
+    """tests/site/fixtures/knowledge/jobs/forklift-operator.yml: applications closed 2020-01-31."""
+    assert site_kb.role(CLOSED_ROLE).application.closes == date(2020, 1, 31)
+    body = get(site, f"/jobs/{CLOSED_ROLE}").text
+    block = apply_block(body)
+    assert "Applications for this role are closed." in block
+    assert "Applications closed on 31 January 2020." in block
+    assert CHAT_APPLY not in body and "data-open-chat>Apply" not in body
+    assert external_links(site, body) == []
+
+
+def test_the_closing_day_is_the_last_day_to_apply(site_kb):
+    """The same pages rendered on chosen days: open through the closing date, closed after,
+    and a closed link role no longer links to the employer's page."""
+    def page_on(day: date, slug: str) -> str:
+        return Renderer(Settings(), today=lambda: day).job(site_kb, slug) or ""
+
+    on_the_day = page_on(date(2020, 1, 31), CLOSED_ROLE)
+    assert CHAT_APPLY in apply_block(on_the_day)
+    assert "Applications close on 31 January 2020." in apply_block(on_the_day)
+    assert "are closed" not in on_the_day
+    assert "Applications for this role are closed." in apply_block(page_on(date(2020, 2, 1), CLOSED_ROLE))
+
+    url = html.escape(site_kb.role(LINK_ROLE).application.url)
+    assert url in page_on(date(2099, 12, 31), LINK_ROLE)
+    closed = page_on(date(2100, 1, 1), LINK_ROLE)
+    assert "Applications for this role are closed." in apply_block(closed)
+    assert url not in closed and "Apply on" not in closed
+
+
+def test_the_list_of_roles_shows_closing_dates(site, site_kb):
+    body = get(site, "/").text
+    cards = {m.group(1): Page(m.group(0)).text for m in re.finditer(
+        r'<li class="role-card">\s*<h2 class="role-card__title"><a href="/jobs/([^"]+)">.*?</li>',
+        body, re.S)}
+    assert set(cards) == {r.slug for r in site_kb.roles()}
+    assert "Applications close on 31 December 2099" in cards[LINK_ROLE]
+    assert "Applications closed" in cards[CLOSED_ROLE]
+    assert "Applications" not in cards[REAL_ROLE]

@@ -1,6 +1,7 @@
-"""The list of roles on the careers site, searched and filtered, over the shipped knowledge:
-what each filter and search should list is derived from the knowledge base itself, so a
-hiring team editing roles breaks nothing here."""
+"""The list of roles on the careers site, searched and filtered, and each role's "How to
+apply" block, over the shipped knowledge: what each filter and search should list and what
+each block should say are derived from the knowledge files and base themselves, so a hiring
+team editing roles breaks nothing here."""
 from __future__ import annotations
 
 import re
@@ -80,3 +81,34 @@ def test_search_text_is_echoed_escaped(site):
     response = requests.get(site.url("/?" + urlencode({"q": '"><script>alert(1)</script>'})), timeout=10)
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;" in response.text or "&#34;&gt;&lt;script&gt;" in response.text
+
+
+def test_each_shipped_role_shows_how_to_apply_as_its_job_file_says(site, shipped):
+    """Whatever application: sections the hiring teams wrote: read from the job files, then
+    checked against the knowledge base and each role's page (not pinned here)."""
+    from datetime import date
+
+    from bot.jobfiles import read_knowledge
+    from careers.pages import long_date
+
+    from_files = {job.slug: job.application for job in read_knowledge(SHIPPED_KNOWLEDGE).jobs}
+    today = date.today()
+    for role in shipped.roles():
+        application = from_files[role.slug]
+        assert role.application == application, role.slug
+        body = requests.get(site.url(f"/jobs/{role.slug}"), timeout=10).text
+        block = re.search(r'<div class="apply[^"]*">.*?\n</div>', body, re.S)
+        assert block, f"{role.slug}: no How to apply block"
+        text = Page(block.group(0)).text
+        hrefs = [a.get("href") for a in Page(block.group(0)).all("a")]
+        if application.is_closed(today):
+            assert "Applications for this role are closed." in text and hrefs == [], role.slug
+            continue
+        if application.method == "link":
+            assert hrefs == [application.url], role.slug
+        else:
+            assert hrefs == [] and "I'd like to apply" in text, role.slug
+        if application.closes:
+            assert f"Applications close on {long_date(application.closes)}." in text, role.slug
+        else:
+            assert "close" not in text, role.slug
