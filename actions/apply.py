@@ -79,22 +79,14 @@ def name_in(text: str) -> Optional[str]:
     return name
 
 
-def application_settings(role: Role) -> Any:
-    """The role's application settings from its job file (method, url, closes)."""
-    return getattr(role, "application", None)
-
-
 def closed_on(role: Role, today: dt.date) -> Optional[dt.date]:
-    settings = application_settings(role)
-    closes = getattr(settings, "closes", None)
-    return closes if closes is not None and closes < today else None
+    """The closing date of the role's applications when it has passed, else None."""
+    return role.application.closes if role.application.is_closed(today) else None
 
 
 def apply_link(role: Role) -> Optional[str]:
-    settings = application_settings(role)
-    if settings is not None and getattr(settings, "method", "form") == "link":
-        return getattr(settings, "url", None)
-    return None
+    """The employer's application page, for a role whose job file says `method: link`."""
+    return role.application.url if role.application.method == "link" else None
 
 
 def apply_button(role: Role) -> Dict[str, str]:

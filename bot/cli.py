@@ -212,6 +212,12 @@ def _candidates(args: argparse.Namespace) -> int:
                 where = f"slack {h.slack_channel} {h.slack_ts}" if h.slack_ts else "not in slack"
                 print(f"#{h.id}  {_day(h.created_at)}  {h.status}  {h.channel}  "
                       f"{h.role_slug or '-'}  {len(h.questions)} question(s)  {where}")
+                # What the recruiter is to answer, and how to reach the candidate.
+                for question in h.questions:
+                    print(f"    > {question}")
+                if h.application_reference or h.email:
+                    print(f"    reply to: {h.email or '-'} (application "
+                          f"{h.application_reference or '-'})")
             print(f"{len(listed)} handoff(s)", file=sys.stderr)
             return 0
     finally:

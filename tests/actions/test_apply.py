@@ -150,7 +150,7 @@ def test_without_consent_nothing_is_stored(one_role_kb, dispatcher, domain):
 
 def test_a_database_failure_is_a_polite_reply_and_keeps_nothing(one_role_kb, dispatcher, domain,
                                                                monkeypatch, tmp_path):
-    monkeypatch.setenv("CANDIDATES_DATABASE_URL", f"sqlite:///{tmp_path}/no/such/dir/c.sqlite")
+    monkeypatch.setenv("CANDIDATES_DATABASE_URL", f"sqlite:///{tmp_path}")  # a folder
     candidate_store.cache_clear()
     ActionSubmitApplication().answer(dispatcher, _complete(True), domain)
     (message,) = dispatcher.messages
@@ -174,3 +174,85 @@ def test_starting_names_the_role_and_starts_the_form(one_role_kb, dispatcher, do
                       SlotSet("apply_role_title", "Machine Learning Engineer"),
                       SlotSet(METHOD_SLOT, "form")]
     assert dispatcher.messages == []
+
+
+@pytest.fixture
+def roles_with_settings(tmp_path, monkeypatch, knowledge_copy):
+    """The one-role knowledge plus the careers site's test roles: Pharmacy Technician
+    (applications on the employer's page) and Forklift Operator (closed in 2020)."""
+    import shutil
+
+    from actions.knowledge import knowledge_base
+    from bot.loader import load_knowledge
+    from tests.conftest import FIXTURES, sqlite_url
+
+    for slug in ("pharmacy-technician", "forklift-operator"):
+        shutil.copy(FIXTURES.parent / "site" / "fixtures" / "knowledge" / "jobs" / f"{slug}.yml",
+                    knowledge_copy / "jobs")
+        shutil.copy(FIXTURES.parent / "site" / "fixtures" / "knowledge" / "sources" / f"{slug}.txt",
+                    knowledge_copy / "sources")
+    url = sqlite_url(tmp_path / "kb-settings.sqlite")
+    load_knowledge(knowledge_copy, url)
+    monkeypatch.setenv("KB_DATABASE_URL", url)
+    knowledge_base.cache_clear()
+    yield knowledge_base()
+    knowledge_base.cache_clear()
+
+
+def _applying_for(title: str):
+    tracker = load_tracker("skills_role_in_slot")
+    tracker.slots["role"] = None
+    tracker.latest_message.update({"text": f"I'd like to apply for the {title} job",
+                                   "intent": {"name": "apply", "confidence": 0.95}})
+    return tracker
+
+
+def test_a_role_taking_applications_elsewhere_gets_its_link_and_no_form(roles_with_settings,
+                                                                        dispatcher, domain):
+    role = roles_with_settings.role("pharmacy-technician")
+    events = ActionStartApplication().answer(dispatcher, _applying_for(role.title), domain)
+    assert events == [SlotSet("role", role.slug), SlotSet(METHOD_SLOT, "elsewhere")]
+    (message,) = dispatcher.messages
+    assert role.application.url in message["text"]
+
+
+def test_a_closed_role_says_so_and_takes_nothing(roles_with_settings, dispatcher, domain):
+    role = roles_with_settings.role("forklift-operator")
+    events = ActionStartApplication().answer(dispatcher, _applying_for(role.title), domain)
+    assert events == [SlotSet("role", role.slug), SlotSet(METHOD_SLOT, "elsewhere")]
+    (message,) = dispatcher.messages
+    assert "closed on" in message["text"] and str(role.application.closes.year) in message["text"]
+
+
+def test_with_several_roles_and_none_named_it_asks_which_with_buttons(roles_with_settings,
+                                                                     dispatcher, domain):
+    tracker = _applying_for("")
+    tracker.latest_message["text"] = "I'd like to apply"
+    events = ActionStartApplication().answer(dispatcher, tracker, domain)
+    assert events == [SlotSet(METHOD_SLOT, "elsewhere")]
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_ask_which_role_to_apply"
+    assert {b["payload"] for b in message["buttons"]} >= {
+        '/apply{"role": "Pharmacy Technician"}', '/apply{"role": "Machine Learning Engineer"}'}
+
+
+def test_how_to_apply_ends_with_the_way_to_apply_for_that_role(roles_with_settings, dispatcher,
+                                                               domain):
+    from actions.answer_topic import ActionAnswerTopic
+
+    for slug, expected in (("machine-learning-engineer", '/apply{"role": "Machine Learning Engineer"}'),
+                           ("pharmacy-technician", None), ("forklift-operator", None)):
+        role = roles_with_settings.role(slug)
+        tracker = _applying_for(role.title)
+        tracker.latest_message.update({"text": f"how do I apply for the {role.title} job?",
+                                       "intent": {"name": "ask_application_process",
+                                                  "confidence": 0.9}})
+        dispatcher.messages.clear()
+        ActionAnswerTopic().answer(dispatcher, tracker, domain)
+        last = dispatcher.messages[-1]
+        if expected:
+            assert [b["payload"] for b in last["buttons"]] == [expected]
+        elif role.application.method == "link":
+            assert role.application.url in last["text"]
+        else:
+            assert "closed on" in last["text"]

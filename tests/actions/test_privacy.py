@@ -69,7 +69,7 @@ def test_deleting_removes_this_conversations_data_only_and_forgets_the_conversat
 
 def test_a_database_failure_deletes_nothing_and_says_so(dispatcher, domain, monkeypatch,
                                                         tmp_path):
-    monkeypatch.setenv("CANDIDATES_DATABASE_URL", f"sqlite:///{tmp_path}/no/such/dir/c.sqlite")
+    monkeypatch.setenv("CANDIDATES_DATABASE_URL", f"sqlite:///{tmp_path}")  # a folder
     candidate_store.cache_clear()
     events = ActionDeleteMyData().answer(dispatcher, _tracker("c", "yes", "affirm"), domain)
     assert events == []  # the conversation is not forgotten either

@@ -89,13 +89,15 @@ def test_handoffs_list(capsys, store, candidates_url):
     posted = handoff(store, sender="b", now=NOW + timedelta(seconds=1))
     store.mark_posted(posted.id, "C42", "1700000000.1")
     code, out, _ = run(capsys, candidates_url, "handoffs", "list")
-    assert code == 0 and len(out.splitlines()) == 2
+    assert code == 0 and len([line for line in out.splitlines() if line.startswith("#")]) == 2
     code, out, _ = run(capsys, candidates_url, "handoffs", "list", "--status", "posted")
-    (line,) = out.splitlines()
+    line, *details = out.splitlines()
     assert line.startswith(f"#{posted.id}  ") and "posted" in line and "C42" in line
     code, out, _ = run(capsys, candidates_url, "handoffs", "list", "--status", "queued")
-    (line,) = out.splitlines()
+    line, *details = out.splitlines()
     assert line.startswith(f"#{queued.id}  ") and "1 question(s)" in line
+    # The question itself, for the recruiter who picks it up.
+    assert details[0] == f"    > {queued.questions[0]}"
 
 
 def test_kb_gaps(capsys, gap_log, candidates_url):
