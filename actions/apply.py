@@ -45,9 +45,13 @@ _NOT_AN_ANSWER = frozenset({"apply", "stop", "request_human", "ask_my_data", "de
                             "ask_not_described", "ask_open_roles", "ask_capabilities",
                             "bot_challenge", "correct_field", "inform_role"})
 _NOT_AN_ANSWER_MIN_CONFIDENCE = 0.6
+# A yes or no below the fallback threshold still answers the consent question.
+_GUESS_MIN_CONFIDENCE = 0.3
 _QUESTION_START = re.compile(r"^\s*(what|who|whom|whose|how|where|when|why|which|is|are|am|do|"
                              r"does|did|can|could|will|would|should|shall|may|tell|explain)\b",
                              re.I)
+# Leaving the form, whatever NLU made of it: the rule for `stop` must get it.
+_LEAVING = re.compile(r"^\W*(cancel|stop|quit|exit|abort|never ?mind|forget it)\b", re.I)
 _SELF_INTRODUCTION = re.compile(r"^\s*(hi|hello|hey)?[\s,!.]*(my name is|my name's|i am|i'm|"
                                 r"im|it's|its|this is|name:?)\s+", re.I)
 _NAME = re.compile(r"^[^\W\d_]+(?:[\s'’.-]+[^\W\d_]+)*\.?$", re.UNICODE)
@@ -59,13 +63,26 @@ def intent_of(tracker: Tracker) -> tuple[Optional[str], float]:
     return intent.get("name"), float(intent.get("confidence") or 0.0)
 
 
+def likely_intent(tracker: Tracker) -> Optional[str]:
+    """NLU's intent, or below the fallback threshold its best guess if at least
+    _GUESS_MIN_CONFIDENCE likely ("yes that's fine" split between affirm and thank)."""
+    name, _ = intent_of(tracker)
+    if name != "nlu_fallback":
+        return name
+    ranking = [i for i in tracker.latest_message.get("intent_ranking") or []
+               if i.get("name") != "nlu_fallback"]
+    if ranking and float(ranking[0].get("confidence") or 0.0) >= _GUESS_MIN_CONFIDENCE:
+        return ranking[0].get("name")
+    return None
+
+
 def is_other_request(tracker: Tracker) -> bool:
     """The message asks or does something else than answer the form's question."""
     text = tracker.latest_message.get("text") or ""
     name, confidence = intent_of(tracker)
     if text.startswith("/"):
         return name not in ("affirm", "deny")
-    if "?" in text or _QUESTION_START.match(text):
+    if "?" in text or _QUESTION_START.match(text) or _LEAVING.match(text):
         return True
     confident = confidence >= _NOT_AN_ANSWER_MIN_CONFIDENCE
     return confident and (name in _NOT_AN_ANSWER or (name or "").startswith("ask_"))
@@ -87,6 +104,18 @@ def closed_on(role: Role, today: dt.date) -> Optional[dt.date]:
 def apply_link(role: Role) -> Optional[str]:
     """The employer's application page, for a role whose job file says `method: link`."""
     return role.application.url if role.application.method == "link" else None
+
+
+# The answer a correction names when NLU tagged none ("my e-mail is wrong").
+_FIELD_WORDS = (("applicant_email", re.compile(r"\be-?mail|\baddress\b", re.I)),
+                ("applicant_profile", re.compile(r"\b(link|url|cv|resume|résumé|profile|"
+                                                 r"linkedin|portfolio)\b", re.I)),
+                ("applicant_name", re.compile(r"\bname\b", re.I)))
+
+
+def field_named_in(text: str) -> Optional[str]:
+    """The form's slot a correction names in so many words, else None."""
+    return next((slot for slot, words in _FIELD_WORDS if words.search(text)), None)
 
 
 def apply_button(role: Role) -> Dict[str, str]:
@@ -157,7 +186,8 @@ class ValidateApplyForm(FormValidationAction):
         if name == "correct_field":
             field = next((e.get("value") for e in tracker.latest_message.get("entities") or []
                           if e.get("entity") == "application_field"), None)
-            slot = FIELD_SLOTS.get(str(field or "").lower())
+            slot = FIELD_SLOTS.get(str(field or "").lower()) or field_named_in(
+                tracker.latest_message.get("text") or "")
             if slot is None:
                 dispatcher.utter_message(
                     text="Which answer would you like to change?",
@@ -222,7 +252,7 @@ class ValidateApplyForm(FormValidationAction):
                                     domain: DomainDict) -> Dict[Text, Any]:
         if not self._asked(tracker, "application_consent"):
             return {}
-        name, _ = intent_of(tracker)
+        name = likely_intent(tracker)
         if name == "affirm":
             return {"application_consent": True}
         if name == "deny":

@@ -256,3 +256,21 @@ def test_how_to_apply_ends_with_the_way_to_apply_for_that_role(roles_with_settin
             assert role.application.url in last["text"]
         else:
             assert "closed on" in last["text"]
+
+
+def test_a_correction_naming_the_field_in_words_is_understood_without_an_entity(dispatcher):
+    tracker = _answering("application_consent", "oops, wrong e-mail", intent="correct_field",
+                         applicant_name="Sam Taylor", applicant_email="sam@exmaple.com",
+                         applicant_profile="skipped")
+    assert _run_form(dispatcher, tracker) == {"applicant_email": None,
+                                              "application_consent": None}
+
+
+def test_an_unsure_yes_still_answers_the_consent_question(dispatcher):
+    tracker = _answering("application_consent", "yes that's all fine by me",
+                         intent="nlu_fallback", confidence=0.55, applicant_name="Sam Taylor",
+                         applicant_email="sam@example.com", applicant_profile="skipped")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.55},
+                                                {"name": "affirm", "confidence": 0.41},
+                                                {"name": "thank", "confidence": 0.3}]
+    assert _run_form(dispatcher, tracker) == {"application_consent": True}
