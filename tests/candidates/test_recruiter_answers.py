@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.recruiter_answers import (
+    APPROVE_ACTION_ID,
     APPROVED,
     PENDING,
     REJECTED,
@@ -14,6 +15,7 @@ from bot.recruiter_answers import (
     NotAQuote,
     RecruiterAnswers,
     UnknownAnswer,
+    approval_message,
     quotes_source,
     recruiter_answer_text,
     slack_plain_text,
@@ -252,6 +254,16 @@ def test_approving_a_quote_of_the_message(answers, post):
     assert approved.text == "Yes, a pension with a 5% match."
     assert approved.message.startswith("Thanks for flagging!")
     assert quotes_source(approved)
+
+
+def test_approval_message_buttons_carry_the_answer_id(answers, post):
+    answer = reply(answers, post)
+    message = approval_message(answer)
+    assert f"#{answer.id}" in message["text"]
+    buttons = message["blocks"][1]["elements"]
+    assert [(b["action_id"], b["value"]) for b in buttons][0] == (APPROVE_ACTION_ID,
+                                                                  str(answer.id))
+    assert {b["value"] for b in buttons} == {str(answer.id)}
 
 
 # -- provenance -----------------------------------------------------------------------
