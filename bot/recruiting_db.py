@@ -1,6 +1,7 @@
-"""The database of what candidates give us (applications, handoffs) and of the questions
-the bot could not answer. Apart from the knowledge base, which `make kb` rebuilds at will:
-nothing here can be rebuilt, so nothing here is ever dropped.
+"""The database of what candidates give us (applications, handoffs), of the questions
+the bot could not answer and of the recruiting team's answers to them. Apart from the
+knowledge base, which `make kb` rebuilds at will: nothing here can be rebuilt, so nothing
+here is ever dropped.
 
 SQLAlchemy Core, portable SQL only, so the same code runs on SQLite (the default, one file
 shared by several processes) and on PostgreSQL (the scaled setup).
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
 )
@@ -81,6 +83,47 @@ gaps = Table(
     Column("question", Text, nullable=False),  # scrubbed of personal data before it is stored
     Column("reason", String(32), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+
+#: Each message of a digest of gaps posted to the recruiters' Slack channel, so that a reply
+#: in its thread can be tied to the role and topic it answers (bot/recruiter_answers.py).
+digest_posts = Table(
+    "knowledge_digest_posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slack_channel", String(50), nullable=False),
+    Column("slack_ts", String(50), nullable=False),
+    Column("role_slug", String(100)),  # None: questions that named no role
+    Column("topic", String(64), nullable=False),
+    Column("question_count", Integer, nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("slack_channel", "slack_ts", name="uq_knowledge_digest_posts_message"),
+)
+
+#: What recruiters answered in a digest's thread: a recruiter's Slack id and name and their
+#: message, nothing of any candidate. Pending until approved; approved ones are answered.
+recruiter_answers = Table(
+    "recruiter_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("role_slug", String(100)),
+    Column("topic", String(64), nullable=False),
+    Column("message", Text, nullable=False),  # the recruiter's message: the source document
+    Column("text", Text, nullable=False),  # what the bot says: the message or a quote of it
+    Column("author", String(255), nullable=False),  # Slack user id
+    Column("author_name", String(255)),  # their display name, when the handler knows it
+    Column("said_at", DateTime(timezone=True), nullable=False),  # from the Slack ts
+    Column("slack_channel", String(50), nullable=False),
+    Column("slack_ts", String(50), nullable=False),
+    Column("thread_ts", String(50), nullable=False),  # the digest post it answers
+    Column("status", String(16), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("reviewed_by", String(255)),
+    Column("reviewed_at", DateTime(timezone=True)),
+    UniqueConstraint("slack_channel", "slack_ts", name="uq_recruiter_answers_message"),
+    # approved_for(role, topic) on every question the job description does not answer
+    Index("ix_recruiter_answers_lookup", "role_slug", "topic", "status"),
 )
 
 
