@@ -14,10 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import RoleChoice, choose_role, named_in_message, page_role, role_mentions
 from actions.knowledge import knowledge_base
 from actions.offloaded import OffTheEventLoop
-from actions.records import note_gap
+from actions.records import approved_answers, note_gap
 from bot import KnowledgeBase, KnowledgeBaseUnavailable, Role, Topic
 from bot.answers import role_list, topic_answer
 from bot.mentions import asks_about_own_employment
+from bot.recruiter_answers import recruiter_answer_text
 
 log = logging.getLogger(__name__)
 
@@ -144,13 +145,19 @@ def answer_topics(dispatcher: CollectingDispatcher, tracker: Tracker,
 def answer_one(dispatcher: CollectingDispatcher, kb: KnowledgeBase, role: Role, topic: Topic,
                named: bool = False) -> bool:
     """The role's facts on the topic (`named`: after the role's title, when answers for
-    several roles follow each other), or "the description doesn't say" (False)."""
+    several roles follow each other); else what the recruiting team answered, approved,
+    saying so; else "the description doesn't say" (False)."""
     facts = kb.facts(role.slug, topic.key)
     if facts:
         answer = topic_answer(role, topic, facts)
         if named:
             answer = f"**{role.title}:**{chr(10) if topic.format == 'list' else ' '}{answer}"
         dispatcher.utter_message(text=answer)
+        return True
+    from_recruiters = approved_answers(role.slug, topic.key)
+    if from_recruiters:
+        dispatcher.utter_message(text=recruiter_answer_text(role.title, topic.label,
+                                                            from_recruiters))
         return True
     dispatcher.utter_message(response="utter_not_in_description",
                              role_title=role.title, topic_label=topic.label)

@@ -81,12 +81,14 @@ def sender() -> str:
 def candidates_db(tmp_path_factory, monkeypatch) -> str:
     """Every test that records an application, a handoff or an unanswered question writes
     to a throw-away candidates database, never var/candidates.sqlite."""
-    from actions.records import candidate_store, gap_log
+    from actions.records import candidate_store, gap_log, recruiter_answers
 
     url = sqlite_url(tmp_path_factory.mktemp("candidates") / "candidates.sqlite")
     monkeypatch.setenv("CANDIDATES_DATABASE_URL", url)
     candidate_store.cache_clear()
     gap_log.cache_clear()
+    recruiter_answers.cache_clear()
     yield url
     candidate_store.cache_clear()
     gap_log.cache_clear()
+    recruiter_answers.cache_clear()
