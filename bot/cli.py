@@ -13,6 +13,7 @@
     python -m bot candidates show REF                one application in full
     python -m bot candidates export [--format csv|json] [--role SLUG] [--out FILE]
     python -m bot candidates purge                   delete what is past its retention
+    python -m bot candidates forget REF              delete everything of that application's sender
     python -m bot handoffs list [--status queued|posted|closed]
 
 --db is the knowledge base; --candidates-db the database of applications, handoffs and
@@ -80,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, metavar="FILE",
                         help="write to FILE, readable by its owner only (default: stdout)")
     commands.add_parser("purge", help="delete applications and handoffs past their retention")
+    forget = commands.add_parser("forget", help="delete every application and handoff of the "
+                                                "conversation that sent this application")
+    forget.add_argument("reference", metavar="REF", help="e.g. APP-7K3Q9X")
 
     handoffs = groups.add_parser("handoffs", help="conversations handed to recruiters")
     handoff_commands = handoffs.add_subparsers(dest="command", required=True)
@@ -178,6 +182,14 @@ def _candidates(args: argparse.Namespace) -> int:
             return 0
         if (args.group, args.command) == ("candidates", "purge"):
             print(f"removed {store.purge_expired()} expired record(s) (applications and handoffs)")
+            return 0
+        if (args.group, args.command) == ("candidates", "forget"):
+            sent = store.application(args.reference)
+            if sent is None:
+                print(f"error: no application {args.reference!r}", file=sys.stderr)
+                return 1
+            gone = store.forget(sent.sender_id)
+            print(f"deleted {gone.applications} application(s) and {gone.handoffs} handoff(s)")
             return 0
         if (args.group, args.command) == ("handoffs", "list"):
             listed = store.handoffs(args.status)
