@@ -194,8 +194,11 @@ class Relay:
             return await original(processor, message)
         if timed_out(handoff, events, self.clock(), self.timeout):
             await self.close(handoff, TIMED_OUT)
-            notice = self.notice(handoff, TIMED_OUT)
-            tracker.update(notice)
+            # The notice goes into the current session: start one first if it is due, as
+            # the original would (a notice logged first would keep it from starting).
+            tracker = await processor.fetch_tracker_and_update_session(
+                sender, out, message.metadata)
+            tracker.update(self.notice(handoff, TIMED_OUT))
             await processor.save_tracker(tracker)
             await self.post_to_thread(handoff, self.timed_out_note())
             await out.send_text_message(sender, ENDED_NOTICE)
