@@ -17,6 +17,10 @@ DEFAULT_CANDIDATES_DATABASE_PATH = PROJECT_ROOT / "var" / "candidates.sqlite"
 #: How long an application is kept (APPLICATION_RETENTION_DAYS).
 DEFAULT_APPLICATION_RETENTION_DAYS = 180
 
+#: Minutes without a message in either direction (or since the handoff was posted) after
+#: which a recruiter chat ends by itself (HANDOFF_TIMEOUT_MINUTES; rasa_ext/relay.py).
+DEFAULT_HANDOFF_TIMEOUT_MINUTES = 60
+
 
 def database_url() -> str:
     """The SQLAlchemy URL of the knowledge base: KB_DATABASE_URL, else the SQLite default."""
@@ -46,6 +50,22 @@ def handoff_retention_days() -> int:
     else the application retention, so one setting covers both unless a team splits them.
     A handoff holds the transcript and often an email address, so it must expire too."""
     return _days("HANDOFF_RETENTION_DAYS", application_retention_days())
+
+
+def handoff_timeout_minutes() -> int:
+    """Minutes of silence after which a candidate's chat with a recruiter ends and the bot
+    answers again: HANDOFF_TIMEOUT_MINUTES, else 60."""
+    raw = os.environ.get("HANDOFF_TIMEOUT_MINUTES", "").strip()
+    if not raw:
+        return DEFAULT_HANDOFF_TIMEOUT_MINUTES
+    try:
+        minutes = int(raw)
+    except ValueError:
+        raise ValueError(f"HANDOFF_TIMEOUT_MINUTES must be a whole number of minutes, "
+                         f"not {raw!r}") from None
+    if minutes < 1:
+        raise ValueError(f"HANDOFF_TIMEOUT_MINUTES must be at least 1 minute, not {minutes}")
+    return minutes
 
 
 def _days(name: str, default: int) -> int:

@@ -9,7 +9,9 @@ tests hand to `rasa run --credentials`, and prints which channels are on:
   (under var/, ignored by git, readable by its owner only), never to the repository.
   Optional: SLACK_API_BASE_URL (the Slack Web API address, default Slack's own; tests
   point it at a fake) and SLACK_USE_THREADS=1 (answer top-level channel mentions in a
-  thread; a mention written in a thread is always answered in that thread).
+  thread; a mention written in a thread is always answered in that thread) and
+  SLACK_RECRUITERS_CHANNEL (the recruiters' channel id, C...: a recruiter's reply in a
+  handoff's thread there reaches the candidate, rasa_ext/relay.py; unset, no relay).
 """
 from __future__ import annotations
 
@@ -48,6 +50,8 @@ def slack_credentials(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
         credentials["api_base_url"] = _env(env, "SLACK_API_BASE_URL")
     if _env(env, "SLACK_USE_THREADS").lower() in _TRUE:
         credentials["use_threads"] = True
+    if _env(env, "SLACK_RECRUITERS_CHANNEL"):
+        credentials["recruiters_channel"] = _env(env, "SLACK_RECRUITERS_CHANNEL")
     if _env(env, "SLACK_RATE_LIMIT_PER_MINUTE"):
         credentials["rate_limit_per_minute"] = int(_env(env, "SLACK_RATE_LIMIT_PER_MINUTE"))
     return credentials
@@ -64,6 +68,11 @@ def slack_notes(env: Mapping[str, str]) -> List[str]:
              f"https://<public host>{SLACK_WEBHOOK_PATH} (see docs/slack.md)"]
     if not _env(env, "SLACK_BOT_TOKEN").startswith("xoxb-"):
         notes.append("warning: SLACK_BOT_TOKEN should be the Bot User OAuth Token (xoxb-...)")
+    if _env(env, "SLACK_RECRUITERS_CHANNEL"):
+        notes.append(f"Slack: recruiters reply to candidates in the threads of channel "
+                     f"{_env(env, 'SLACK_RECRUITERS_CHANNEL')} (docs/slack.md)")
+    else:
+        notes.append("Slack: SLACK_RECRUITERS_CHANNEL is not set: no recruiter relay")
     if _env(env, "SLACK_API_BASE_URL"):
         notes.append(f"Slack Web API: {_env(env, 'SLACK_API_BASE_URL')}")
     return notes

@@ -2,7 +2,9 @@
 
 - `action_fallback`: a polite reply instead of silence when the action server fails;
 - `action_response`: the action-response check without re-validating Rasa's schema;
-- `questions`: each question of a message that asks several, classified on its own.
+- `questions`: each question of a message that asks several, classified on its own;
+- `relay`: while a recruiter has a candidate's conversation (a posted handoff), the
+  candidate's messages go to the recruiter's Slack thread instead of the bot.
 
 Rasa has no extension point for any of them, so they replace methods of `RemoteAction`
 and `MessageProcessor`. They
@@ -28,7 +30,7 @@ def check_rasa_version(version: str) -> None:
     if version != PATCHED_RASA_VERSION:
         raise UnsupportedRasaVersion(
             f"rasa_ext patches Rasa {PATCHED_RASA_VERSION} (rasa_ext/action_fallback.py, "
-            f"rasa_ext/action_response.py, rasa_ext/questions.py), but this is Rasa {version}: install "
+            f"rasa_ext/action_response.py, rasa_ext/questions.py, rasa_ext/relay.py), but this is Rasa {version}: install "
             f"rasa=={PATCHED_RASA_VERSION} (`make` does, from requirements.txt), or check "
             f"the patches against Rasa {version} and update PATCHED_RASA_VERSION in "
             "rasa_ext/patches.py")
@@ -45,8 +47,10 @@ def install() -> None:
     from rasa_ext.action_fallback import install_action_fallback
     from rasa_ext.action_response import install_fast_action_response_check
     from rasa_ext.questions import install_question_split
+    from rasa_ext.relay import install_relay
 
     install_action_fallback()
     install_fast_action_response_check()
     install_question_split()
+    install_relay()
     _installed = True

@@ -23,7 +23,11 @@ requests to `/webhooks/slack/webhook`. Compared with Rasa 3.6.21's SlackInput:
 - one user gets at most SLACK_RATE_LIMIT_PER_MINUTE answers a minute (default 20); over
   it, the user is told once and further messages are dropped (rasa_ext.rate_limit);
 - on start-up the token is checked with `auth.test` and the result logged, and nothing
-  about a message (text, user or channel id) is logged above DEBUG.
+  about a message (text, user or channel id) is logged above DEBUG;
+- with `recruiters_channel` (SLACK_RECRUITERS_CHANNEL), a person's message in a thread of
+  that channel whose parent is a handoff's summary is relayed to the candidate
+  (rasa_ext/relay.py), once, with the same rules (no edits, deletions, bot messages,
+  retries); in any other thread there, only an @mention is answered, as anywhere.
 """
 from __future__ import annotations
 
@@ -44,12 +48,12 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from rasa_ext import patches
+from rasa_ext import patches, relay
 from rasa_ext.mrkdwn import to_mrkdwn
 from rasa_ext.rate_limit import RateLimiter
 from rasa_ext.shared_state import redis_url_setting, seen_keys
 from rasa_ext.slack_events import (
-    SlackMessage, classify, mention_ids, retry_of, signature_problem)
+    RECRUITER_REPLY, SlackMessage, classify, mention_ids, retry_of, signature_problem)
 
 # Any Rasa start that loads this channel gets our patches (and the version check).
 patches.install()
@@ -118,6 +122,7 @@ class SlackInput(RasaSlackInput):
             proxy=credentials.get("proxy"),
             conversation_granularity=credentials.get("conversation_granularity", "sender"),
             rate_limit=int(credentials.get("rate_limit_per_minute") or DEFAULT_RATE_LIMIT),
+            recruiters_channel=credentials.get("recruiters_channel"),
         )
 
     def __init__(self, slack_token: Text, slack_signing_secret: Text,
@@ -125,9 +130,11 @@ class SlackInput(RasaSlackInput):
                  proxy: Optional[Text] = None, conversation_granularity: Text = "sender",
                  clock: Callable[[], float] = time.time,
                  rate_limit: int = DEFAULT_RATE_LIMIT,
-                 redis_url: Optional[Text] = None) -> None:
+                 redis_url: Optional[Text] = None,
+                 recruiters_channel: Optional[Text] = None) -> None:
         """`redis_url`: where the replicas record the events they answered; None reads
-        REDIS_URL, '' keeps the record in this process."""
+        REDIS_URL, '' keeps the record in this process. `recruiters_channel`: the channel
+        id whose handoff threads are relayed to candidates; None, no relay."""
         super().__init__(slack_token, slack_channel=None, proxy=proxy,
                          use_threads=use_threads, slack_signing_secret=slack_signing_secret,
                          conversation_granularity=conversation_granularity)
@@ -140,6 +147,13 @@ class SlackInput(RasaSlackInput):
         self._seen_events, self._seen_messages = seen_keys(
             redis_url_setting(redis_url), "slack:seen:event", "slack:seen:message")
         self.rate_limit = RateLimiter(rate_limit, RATE_WINDOW_SECONDS)
+        self.recruiter_channels = {recruiters_channel.strip()} if recruiters_channel else set()
+        self.relay: Optional[relay.Relay] = None
+        if self.recruiter_channels:
+            self.relay = relay.Relay(
+                AsyncWebClient(slack_token, base_url=api_base_url, proxy=proxy),
+                self.recruiter_channels, self.get_output_channel)
+        relay.configure(self.relay)
 
     # -- requests -------------------------------------------------------------------
     def signature_problem(self, request: Request) -> Optional[str]:
@@ -199,7 +213,8 @@ class SlackInput(RasaSlackInput):
             log.info("Answered Slack's url_verification: the request URL is verified")
             return response.json({"challenge": challenge})
 
-        decision = classify(payload, self.known_bot_ids(), use_threads=bool(self.use_threads))
+        decision = classify(payload, self.known_bot_ids(), use_threads=bool(self.use_threads),
+                            recruiter_channels=self.recruiter_channels)
         retry = retry_of(request.headers)
         if not decision.answer:
             log.debug("Ignored a Slack event (%s)", decision.reason)
@@ -210,6 +225,13 @@ class SlackInput(RasaSlackInput):
             log.info("Slack re-sent event %s%s: already handled, not answered again",
                      message.event_id, f" (retry #{retry[0]}, {retry[1]})" if retry else "")
             return response.text("Already handled.", headers={"X-Slack-No-Retry": "1"})
+        if message.kind == RECRUITER_REPLY:
+            relayed = await self.relay_recruiter_reply(request, message, decision.reason)
+            if relayed is not None:
+                return relayed
+            if "app_mention" not in decision.reason:
+                return response.text("Ignored: thread message, not a handoff's.")
+            # An @mention in some other thread of the recruiters' channel: answered as one.
         if message.message_key and not await self._seen_messages.first_time(message.message_key):
             log.debug("Second event for one Slack message (%s): not answered again",
                       decision.reason)
@@ -225,6 +247,28 @@ class SlackInput(RasaSlackInput):
                                  .send_text_message(message.user, RATE_LIMITED_REPLY))
             return response.text("Rate limited.")
         self.dispatch(message, payload, on_new_message)
+        return response.text("")
+
+    async def relay_recruiter_reply(self, request: Request, message: SlackMessage,
+                                    reason: str) -> Optional[HTTPResponse]:
+        """A response if `message` is in a handoff's thread (relayed in the background),
+        None if the thread is not a handoff's."""
+        assert self.relay is not None  # RECRUITER_REPLY needs a recruiters' channel
+        try:
+            handoff = await self.relay.handoff_for_thread(message)
+        except Exception as exc:  # noqa: BLE001 - SQLAlchemyError, or worse
+            log.error("The candidates database is unavailable (%s): a recruiter's reply "
+                      "was not relayed", type(exc).__name__)
+            # 200 all the same: a retry of this event would be dropped as already seen.
+            return response.text("Not relayed: candidates database unavailable.")
+        if handoff is None:
+            return None
+        # The `message` and `app_mention` events of one recruiter message: relayed once.
+        if message.message_key and not await self._seen_messages.first_time(message.message_key):
+            log.debug("Second event for one Slack message (%s): not relayed again", reason)
+            return response.text("Already handled.")
+        agent = getattr(request.app.ctx, "agent", None)
+        self._background(self.relay.recruiter_message(agent, message, handoff))
         return response.text("")
 
     def dispatch(self, message: SlackMessage, payload: Dict[str, Any],

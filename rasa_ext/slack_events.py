@@ -13,6 +13,12 @@ when a person wrote it: no `bot_id`/`bot_profile`, no `bot_message` subtype, not
 bot's own user. Edits (`message_changed`), deletions (`message_deleted`), joins and other
 subtypes, and every other event type (reactions, members joining, app uninstalled, ...)
 are ignored. A reply goes to the thread the message was written in, if any.
+
+In the recruiters' channel(s) (SLACK_RECRUITERS_CHANNEL), a person's message inside a
+thread is a `RECRUITER_REPLY`: if the thread is a handoff's (rasa_ext/relay.py decides,
+from the candidates database), it is relayed to the candidate instead of answered. The
+same rules apply to it: edits, deletions and bot messages (the bot's own relayed candidate
+messages included) are never relayed.
 """
 from __future__ import annotations
 
@@ -84,6 +90,8 @@ class _At(Clock):
 # -- which events are answered --------------------------------------------------------
 DIRECT_MESSAGE = "direct_message"
 MENTION = "mention"
+#: A person's message in a thread of the recruiters' channel: maybe for a candidate.
+RECRUITER_REPLY = "recruiter_reply"
 # `message` subtypes a person writes with text; every other subtype (message_changed,
 # message_deleted, bot_message, channel_join, ...) is ignored.
 ANSWERED_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
@@ -93,7 +101,7 @@ ANSWERED_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
 class SlackMessage:
     """A message the bot answers."""
 
-    kind: str               # DIRECT_MESSAGE or MENTION
+    kind: str               # DIRECT_MESSAGE, MENTION or RECRUITER_REPLY
     event_id: Optional[str]  # Slack's id of the event delivery (the same on retries)
     team: Optional[str]
     channel: str
@@ -136,12 +144,14 @@ def mention_ids(payload: Mapping[str, Any], known_bot_ids: Iterable[str] = ()) -
 
 
 def classify(payload: Mapping[str, Any], known_bot_ids: Iterable[str] = (),
-             use_threads: bool = False) -> Decision:
+             use_threads: bool = False, recruiter_channels: Iterable[str] = ()) -> Decision:
     """Answer or ignore an Events API body (already verified and parsed), and why.
 
     `known_bot_ids`: the bot's own user id(s) known otherwise (auth.test).
     `use_threads`: reply to a top-level mention in a new thread under it (a mention
     written in a thread is always answered in that thread; DMs stay unthreaded).
+    `recruiter_channels`: the recruiters' channel ids; a person's message (or mention)
+    in a thread there is a RECRUITER_REPLY (reason "recruiter reply (<event type>)").
     """
     if payload.get("type") != "event_callback":
         return Decision(f"{payload.get('type')!s} request")
@@ -168,16 +178,24 @@ def classify(payload: Mapping[str, Any], known_bot_ids: Iterable[str] = (),
     if not isinstance(text, str) or not text.strip():
         return Decision("no text")
     direct = event.get("channel_type") == "im" or channel.startswith("D")
+    ts = event.get("ts") if isinstance(event.get("ts"), str) else None
+    thread_ts = event.get("thread_ts") if isinstance(event.get("thread_ts"), str) else None
+    team = event.get("team") or payload.get("team_id")
+    event_id = payload.get("event_id")
+    if not direct and channel in set(recruiter_channels) and thread_ts and thread_ts != ts:
+        return Decision(f"recruiter reply ({event_type})", SlackMessage(
+            kind=RECRUITER_REPLY,
+            event_id=event_id if isinstance(event_id, str) and event_id else None,
+            team=team if isinstance(team, str) else None,
+            channel=channel, user=user, ts=ts,
+            text=recruiter_text(text, mention_ids(payload, known_bot_ids)),
+            thread_ts=thread_ts))
     if event_type == "message" and not direct:
         # Channel messages are answered only when they mention the bot: Slack sends
         # those as `app_mention` (the manifest does not subscribe to channel messages).
         return Decision("channel message without a mention")
-    ts = event.get("ts") if isinstance(event.get("ts"), str) else None
-    thread_ts = event.get("thread_ts") if isinstance(event.get("thread_ts"), str) else None
     if thread_ts is None and use_threads and not direct:
         thread_ts = ts
-    team = event.get("team") or payload.get("team_id")
-    event_id = payload.get("event_id")
     return Decision(event_type, SlackMessage(
         kind=DIRECT_MESSAGE if event_type == "message" else MENTION,
         event_id=event_id if isinstance(event_id, str) and event_id else None,
@@ -219,6 +237,20 @@ def clean_text(text: str, bot_ids: Iterable[str] = ()) -> str:
     text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
     # "@bot: what does it pay?" -> "what does it pay?"
     return text.lstrip(",:; ").strip()
+
+
+def recruiter_text(text: str, bot_ids: Iterable[str] = ()) -> str:
+    """A recruiter's Slack message as the candidate should read it: like `clean_text`,
+    but a link keeps its address (`<https://x.example/a|our offices>` ->
+    `our offices (https://x.example/a)`), and line breaks are kept."""
+    def link(match: "re.Match[str]") -> str:
+        url, label = match.group(1), match.group(2)
+        if not label or label == url or url.endswith(":" + label):
+            return url.split(":", 1)[1] if url.startswith(("mailto:", "tel:")) else url
+        return f"{label} ({url})"
+
+    lines = [clean_text(_LINK.sub(link, line), bot_ids) for line in text.split("\n")]
+    return "\n".join(lines).strip()
 
 
 def _special(match: "re.Match[str]") -> str:
@@ -269,6 +301,7 @@ def retry_of(headers: Mapping[str, str]) -> Optional[Tuple[str, str]]:
 
 __all__: List[str] = [
     "ANSWERED_SUBTYPES", "DIRECT_MESSAGE", "Decision", "MAX_REQUEST_AGE_SECONDS", "MENTION",
-    "SeenCache", "SlackMessage", "bot_user_ids", "classify", "clean_text",
+    "RECRUITER_REPLY", "SeenCache", "SlackMessage", "bot_user_ids", "classify", "clean_text",
+    "recruiter_text",
     "compute_signature", "mention_ids", "retry_of", "signature_problem",
 ]

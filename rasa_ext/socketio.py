@@ -21,6 +21,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint
 
+from rasa_ext import relay
 from rasa_ext.rest import MAX_MESSAGE_LENGTH  # one limit for every channel
 from rasa_ext.shared_state import redis_url_setting, share_rooms
 from service.settings import DEFAULT_SITE_ORIGIN, ServiceSettings
@@ -89,6 +90,8 @@ class SocketIOInput(RasaSocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
+        # A recruiter's reply reaches the candidate's web chat live (rasa_ext/relay.py).
+        relay.register_socketio(sio, self.bot_message_evt)
         if self.redis_url:
             share_rooms(sio, self.redis_url)
         engine = sio.eio

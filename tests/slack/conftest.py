@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Dict, Optional
 
+import pytest
 import requests
 
 from harness.fake_slack import sign
@@ -24,6 +25,12 @@ SIGNING_SECRET = json.loads(
 BOT_TOKEN = "xoxb-test-token"
 
 _counter = itertools.count(1)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "browser: drives a real chromium (selenium) against the careers site "
+                   "and the real Rasa and action servers")
 
 
 def load_event(name: str) -> Dict[str, Any]:

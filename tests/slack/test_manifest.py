@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 import yaml
 
 from rasa_ext.credentials import SLACK_WEBHOOK_PATH
-from rasa_ext.slack_events import DIRECT_MESSAGE, MENTION, classify
+from rasa_ext.slack_events import DIRECT_MESSAGE, MENTION, RECRUITER_REPLY, classify
 from tests.conftest import ROOT
 from tests.slack.conftest import bolt
 
@@ -15,18 +15,26 @@ MANIFEST = yaml.safe_load((ROOT / "slack" / "manifest.yml").read_text())
 
 def test_events_subscribed_are_the_events_answered():
     settings = MANIFEST["settings"]
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_mention", "message.im", "message.channels", "message.groups"}
     assert "user_events" not in settings["event_subscriptions"]
     # message.im delivers `message` events in DMs, app_mention `app_mention` events:
     dm = classify(bolt("test_payload_utils__im_message_no_thread_ts_body"))
     assert dm.message.kind == DIRECT_MESSAGE
     assert classify(bolt("test_events__valid_event_body")).message.kind == MENTION
+    # message.channels / message.groups: only thread replies in the recruiters' channel.
+    reply = bolt("test_message__message_body")
+    reply["event"].update(thread_ts="1600000000.000100", user="U999")
+    assert classify(reply, recruiter_channels=[reply["event"]["channel"]]).message.kind \
+        == RECRUITER_REPLY
+    assert not classify(reply).answer
 
 
 def test_scopes_are_the_least_the_bot_needs():
-    # app_mention needs app_mentions:read, message.im needs im:history, answering chat:write.
-    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == {"app_mentions:read", "im:history",
-                                                              "chat:write"}
+    # app_mention needs app_mentions:read, message.im needs im:history, answering chat:write,
+    # message.channels channels:history and message.groups groups:history.
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == {
+        "app_mentions:read", "im:history", "chat:write", "channels:history", "groups:history"}
     assert "user" not in MANIFEST["oauth_config"]["scopes"]
 
 
