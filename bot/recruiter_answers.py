@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import desc, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -168,27 +168,10 @@ def unplaced_text(count: int, more_posts: int = 0, more_questions: int = 0) -> s
     return "Also: " + "; ".join(parts) + ". `python -m bot kb gaps` lists them all."
 
 
-#: The `action_id`s of the buttons of `approval_message`; their `value` is the answer's id.
-APPROVE_ACTION_ID = "recruiter_answer_approve"
-REJECT_ACTION_ID = "recruiter_answer_reject"
-
-
-def approval_message(answer: RecruiterAnswer) -> Dict[str, Any]:
-    """What the events handler may post in the digest's thread when a reply is kept:
-    `text` (the fallback) and Block Kit `blocks` with Approve and Reject buttons, for
-    chat.postMessage(channel=answer.slack_channel, thread_ts=answer.thread_ts, **this).
-    A click calls `approve(int(value), by=<the clicking user>)` or `reject(...)`."""
-    text = (f"Kept as answer #{answer.id} for approval: "
-            f"`python -m bot kb approve {answer.id}` or the button below.")
-    return {"text": text, "blocks": [
-        {"type": "section", "text": {"type": "mrkdwn", "text": slack_escape(text)}},
-        {"type": "actions", "block_id": f"recruiter_answer_{answer.id}", "elements": [
-            {"type": "button", "action_id": APPROVE_ACTION_ID, "value": str(answer.id),
-             "style": "primary", "text": {"type": "plain_text", "text": "Approve"}},
-            {"type": "button", "action_id": REJECT_ACTION_ID, "value": str(answer.id),
-             "style": "danger", "text": {"type": "plain_text", "text": "Reject"}},
-        ]},
-    ]}
+def approval_text(answer: RecruiterAnswer) -> str:
+    """The acknowledgement in the digest's thread when a reply is kept for approval."""
+    return (f"Kept as answer #{answer.id} for approval: "
+            f"`python -m bot kb approve {answer.id}` (or `kb reject {answer.id}`).")
 
 
 def recruiter_answer_text(role_title: Optional[str], topic_label: str,

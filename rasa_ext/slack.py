@@ -32,6 +32,7 @@ requests to `/webhooks/slack/webhook`. Compared with Rasa 3.6.21's SlackInput:
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -48,6 +49,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.recruiter_answers import RecruiterAnswers, approval_text
 from rasa_ext import patches, relay
 from rasa_ext.mrkdwn import to_mrkdwn
 from rasa_ext.rate_limit import RateLimiter
@@ -149,6 +151,7 @@ class SlackInput(RasaSlackInput):
         self.rate_limit = RateLimiter(rate_limit, RATE_WINDOW_SECONDS)
         self.recruiter_channels = {recruiters_channel.strip()} if recruiters_channel else set()
         self.relay: Optional[relay.Relay] = None
+        self._answers: Optional[RecruiterAnswers] = None
         if self.recruiter_channels:
             self.relay = relay.Relay(
                 AsyncWebClient(slack_token, base_url=api_base_url, proxy=proxy),
@@ -226,6 +229,9 @@ class SlackInput(RasaSlackInput):
                      message.event_id, f" (retry #{retry[0]}, {retry[1]})" if retry else "")
             return response.text("Already handled.", headers={"X-Slack-No-Retry": "1"})
         if message.kind == RECRUITER_REPLY:
+            kept = await self.keep_recruiter_answer(message)
+            if kept is not None:
+                return kept
             relayed = await self.relay_recruiter_reply(request, message, decision.reason)
             if relayed is not None:
                 return relayed
@@ -248,6 +254,33 @@ class SlackInput(RasaSlackInput):
             return response.text("Rate limited.")
         self.dispatch(message, payload, on_new_message)
         return response.text("")
+
+    async def keep_recruiter_answer(self, message: SlackMessage) -> Optional[HTTPResponse]:
+        """A response if `message` answers a question of the unanswered-questions digest
+        (kept for approval, bot/recruiter_answers.py, and acknowledged in the thread), None
+        if its thread is not a digest's."""
+        if not message.ts:
+            return None
+        answers = self._recruiter_answers()
+        try:
+            kept = await asyncio.get_running_loop().run_in_executor(None, functools.partial(
+                answers.record_thread_reply, slack_channel=message.channel,
+                thread_ts=message.thread_ts, author=message.user, text=message.text,
+                ts=message.ts))
+        except Exception as exc:  # noqa: BLE001 - SQLAlchemyError, or worse
+            log.error("The candidates database is unavailable (%s): a recruiter's answer to "
+                      "the digest was not kept", type(exc).__name__)
+            return None
+        if kept is None:
+            return None
+        self._background(self.get_output_channel(message.channel, message.thread_ts)
+                         .send_text_message(message.user, approval_text(kept)))
+        return response.text("")
+
+    def _recruiter_answers(self) -> RecruiterAnswers:
+        if self._answers is None:
+            self._answers = RecruiterAnswers()
+        return self._answers
 
     async def relay_recruiter_reply(self, request: Request, message: SlackMessage,
                                     reason: str) -> Optional[HTTPResponse]:

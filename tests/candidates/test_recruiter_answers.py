@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.recruiter_answers import (
-    APPROVE_ACTION_ID,
     APPROVED,
     PENDING,
     REJECTED,
@@ -15,7 +14,7 @@ from bot.recruiter_answers import (
     NotAQuote,
     RecruiterAnswers,
     UnknownAnswer,
-    approval_message,
+    approval_text,
     quotes_source,
     recruiter_answer_text,
     slack_plain_text,
@@ -256,14 +255,10 @@ def test_approving_a_quote_of_the_message(answers, post):
     assert quotes_source(approved)
 
 
-def test_approval_message_buttons_carry_the_answer_id(answers, post):
+def test_the_acknowledgement_names_the_answer_and_how_to_approve_it(answers, post):
     answer = reply(answers, post)
-    message = approval_message(answer)
-    assert f"#{answer.id}" in message["text"]
-    buttons = message["blocks"][1]["elements"]
-    assert [(b["action_id"], b["value"]) for b in buttons][0] == (APPROVE_ACTION_ID,
-                                                                  str(answer.id))
-    assert {b["value"] for b in buttons} == {str(answer.id)}
+    text = approval_text(answer)
+    assert f"#{answer.id}" in text and f"kb approve {answer.id}" in text
 
 
 # -- provenance -----------------------------------------------------------------------
