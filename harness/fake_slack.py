@@ -33,6 +33,7 @@ class Call:
     args: Dict[str, Any]  # its arguments (JSON or form body, and the query string)
     authorization: str    # the Authorization header
     at: float = field(default_factory=time.monotonic)
+    ts: str = ""          # the `ts` the fake gave the message it answered for (threads)
 
 
 class FakeSlack:
@@ -123,9 +124,9 @@ class FakeSlack:
         if "token" in args and not authorization:
             authorization = f"Bearer {args['token']}"
         with self._changed:
-            self.calls.append(Call(method, args, authorization))
             self._ts += 1
             ts = f"{int(time.time())}.{self._ts:06d}"
+            self.calls.append(Call(method, args, authorization, ts=ts))
             self._changed.notify_all()
         if not method:
             self._reply(request, 404, {"ok": False, "error": "not_found"})

@@ -135,8 +135,7 @@ class Bot:
         env = base_env(KB_DATABASE_URL=self.kb_url,
                        ACTION_ENDPOINT_URL=f"http://{LOOPBACK}:{self.action_port}/webhook",
                        TRACKER_STORE_URL=self.tracker_store_url,
-                       CANDIDATES_DATABASE_URL=self.candidates_url,
-                       **self.extra_env)
+                       **{"CANDIDATES_DATABASE_URL": self.candidates_url, **self.extra_env})
         # The channels and endpoints `make run` would use with this environment.
         credentials = self.work_dir / "credentials.yml"
         endpoints = self.work_dir / "endpoints.yml"

@@ -51,7 +51,9 @@ def fresh(payload: Dict[str, Any], *, text: Optional[str] = None, channel: Optio
     payload["event_id"] = f"Ev{uuid.uuid4().hex[:10].upper()}"
     event = payload.get("event")
     if isinstance(event, dict):
-        stamp = f"{int(time.time())}.{n:06d}"
+        # 500000 and up: never a ts the fake Slack gives its own messages (000001 and up),
+        # so a reply is never mistaken for the message it replies to.
+        stamp = f"{int(time.time())}.{500000 + n:06d}"
         if "ts" in event:
             event["ts"] = event["event_ts"] = stamp
         if "channel" in event:

@@ -300,3 +300,67 @@ def test_the_log_holds_no_relayed_text(bot, store, slack, client):
     wait_for(lambda: relayed(bot, sender, "from_recruiter"), 30, "the reply in the tracker")
     log = bot.rasa.log.read_text(errors="replace")
     assert "walrus-4471" not in log and "narwhal-9902" not in log and RECRUITER not in log
+
+
+# -- the whole way, from the candidate's words -------------------------------------------------
+def test_asking_for_a_person_posts_the_summary_and_the_recruiters_reply_comes_back(
+        bot, store, slack, client):
+    """No handoff opened by hand: the candidate asks, agrees, and action_handoff posts."""
+    sender = f"rest-{uuid.uuid4().hex[:8]}"
+    bot.reply_text(sender, "can I bring my dog to work?", page=ROLE)
+    assert "Shall I?" in bot.reply_text(sender, "I'd like to talk to a recruiter please")
+    assert "reply here in this chat" in bot.reply_text(sender, "/affirm")
+    handoff = store.open_handoff_for(sender)
+    assert handoff is not None and handoff.status == "posted" and handoff.channel == "rest"
+    summary = slack.wait_for(lambda: next((c.args for c in slack.calls_to("chat.postMessage")
+                                           if c.ts == handoff.slack_ts), None))
+    assert summary["channel"] == RECRUITERS
+    assert "can I bring my dog to work?" in summary["text"]
+    assert "Machine Learning Engineer" in summary["text"]
+
+    assert client.send(recruiter_says(handoff, "Dogs are welcome on Fridays!")).status_code == 200
+    wait_for(lambda: relayed(bot, sender, "from_recruiter"), 30, "the reply in the tracker")
+    texts = [r["text"] for r in bot.say(sender, "great, thanks")]
+    assert texts[0] == RECRUITER_PREFIX + "Dogs are welcome on Fridays!"
+    ended = client.send(recruiter_says(handoff, "done"))
+    assert (ended.status_code, ended.text) == (200, "")
+    wait_for(lambda: store.handoff(handoff.id).status == "closed", 30, "the handoff closed")
+
+
+def test_an_unanswered_question_becomes_an_answer_after_a_recruiters_reply_and_approval(
+        bot, servers, slack, client, capsys, monkeypatch):
+    """question -> gap -> digest in the recruiters' channel -> a recruiter's reply in its
+    thread (a signed Slack event) -> approved with the CLI -> answered, no retraining."""
+    from bot.cli import main as cli
+
+    candidates_url = servers[2]
+    sender = f"rest-{uuid.uuid4().hex[:8]}"
+    reply = bot.reply_text(sender, "what benefits come with this job?", page=ROLE)
+    assert "doesn't say anything about benefits" in reply
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_RECRUITERS_CHANNEL", RECRUITERS)
+    monkeypatch.setenv("SLACK_API_BASE_URL", slack.base_url)
+    assert cli(["--candidates-db", candidates_url, "--db", bot.kb_url, "kb", "gaps", "--post"]) == 0
+    digest = slack.wait_for(lambda: next(
+        (c for c in slack.calls_to("chat.postMessage")
+         if c.args.get("channel") == RECRUITERS and not c.args.get("thread_ts")
+         and "benefits" in (c.args.get("text") or "")
+         and "Machine Learning Engineer" in c.args["text"]), None), timeout=30)
+
+    answer = "Yes: private health insurance and 25 days of paid leave."
+    event = fresh(CHANNEL_MESSAGE, text=answer, channel=RECRUITERS, thread_ts=digest.ts,
+                  user=RECRUITER)
+    assert client.send(event).status_code == 200
+    ack = slack.wait_for(lambda: next((p for p in slack.posts(channel=RECRUITERS,
+                                                              thread_ts=digest.ts)
+                                       if "for approval" in p["text"]), None), timeout=30)
+    answer_id = ack["text"].split("#", 1)[1].split()[0]
+    # Kept, not yet said.
+    assert answer not in bot.reply_text(f"rest-{uuid.uuid4().hex[:8]}",
+                                        "what benefits come with this job?", page=ROLE)
+    capsys.readouterr()
+    assert cli(["--candidates-db", candidates_url, "kb", "approve", answer_id, "--by", "lead"]) == 0
+    said = bot.reply_text(f"rest-{uuid.uuid4().hex[:8]}", "what benefits come with this job?",
+                          page=ROLE)
+    assert answer in said and "our recruiting team says" in said
