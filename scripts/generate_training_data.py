@@ -601,6 +601,150 @@ INTENTS: dict[str, dict] = {
     },
 }
 
+# ---------------------------------------------------------------------------------------
+# The candidate's next step (docs/intents.md). Appended after the intents above, with an
+# rng of their own, so the examples generated for those stay exactly as they were.
+NEXT_STEP: dict[str, dict] = {
+    "apply": {
+        "templates": [
+            "I'd like to apply for {job}", "I want to apply for {job}", "can I apply for {job} here",
+            "I'd like to apply", "I want to apply", "how about I apply now", "let's do the application",
+            "I'm keen to apply for {job}", "please put my name down for {job}",
+            "sign me up for {job}", "where do I sign up for {job}", "I'd love to apply {as_role}",
+            "can you take my application for {job}", "start an application for {job} for me",
+            "I'd like to submit my application", "I want to put in an application for {job}",
+            "I'm going to apply, what do you need from me", "let me put myself forward for {job}",
+            "I'd like to go for {job}", "I think I'll apply for {job}", "apply for {job}",
+            "ok I'm sold, I want to apply", "can I submit an application now",
+            "register my interest in {job} please", "I'd like to be a candidate for {job}",
+            "how do I get started with my application for {job} right now",
+            "I want to throw my name in for {job}", "go ahead and start my application",
+            "I'd like to send you my application", "can I apply right here in the chat",
+        ],
+    },
+    "request_human": {
+        "templates": [
+            "can I talk to a person", "can I speak to someone from recruiting",
+            "I'd like to talk to a recruiter about {job}", "put me in touch with a recruiter",
+            "can a recruiter get back to me", "I need to speak to a human", "I want a human",
+            "let me talk to someone real", "get me a real person please",
+            "can I chat with someone from HR", "is there a recruiter I can talk to about {job}",
+            "I'd rather talk to a person", "connect me to someone on the hiring team",
+            "can someone from the team contact me", "please have a recruiter call me",
+            "I want to speak to the hiring manager for {job}", "hand me over to a person",
+            "you're not helping, I need a person", "this bot doesn't get it, get me a human",
+            "can I ask a recruiter directly", "pass this on to a recruiter please",
+            "forward my question to someone who knows", "I need to talk to somebody about {job}",
+            "could a member of staff answer instead", "can you escalate this to a human",
+            "talk to recruiter", "human agent please", "live agent", "real person please",
+            "can I have someone from recruitment reach out",
+        ],
+    },
+    "ask_my_data": {
+        "templates": [
+            "what data do you keep on me", "what do you store about me", "do you keep my details",
+            "what happens to the information I give you", "how long do you keep my application",
+            "do you save what I write here", "is this conversation stored",
+            "are you recording this chat", "who sees what I type here", "where is my data kept",
+            "do you keep my email address after I apply", "how is my personal data used",
+            "what personal information do you hold", "do you share my details with anyone",
+            "how long is my data kept for", "is my information kept private",
+            "what's your data retention policy", "do you keep a copy of this chat",
+            "what will you do with my name and email", "is what I tell you saved",
+            "what do you know about me", "privacy question: what do you keep",
+            "do you store my CV link", "does anyone read these chats later",
+        ],
+    },
+    "delete_my_data": {
+        "templates": [
+            "delete my data", "please delete my details", "erase everything you have on me",
+            "remove my personal information", "delete my application", "wipe my details",
+            "I want my data removed", "forget everything about me", "delete this chat",
+            "erase this conversation", "remove my email from your records",
+            "I'd like my information deleted", "please get rid of my data",
+            "delete what I sent you", "withdraw and delete my application",
+            "I want you to forget me", "remove all my details please",
+            "can you erase my application and this chat", "delete all records of me",
+            "I don't want you keeping my data, delete it", "clear everything you stored about me",
+            "please wipe this conversation", "I'd like to exercise my right to erasure",
+        ],
+    },
+    "affirm": {
+        "templates": [
+            "yes", "yes please", "yes, that's fine", "yeah go ahead", "sure, go for it", "ok",
+            "okay then", "that's correct", "all correct", "yes that's right", "yep, send it",
+            "I agree", "I consent", "yes I agree to that", "fine, keep it", "sounds good",
+            "please do", "go on then", "yes do that", "correct, send it", "that's all fine",
+            "yes, please pass it on", "alright, yes", "absolutely, yes", "sure thing",
+            "ok, I'm happy with that", "yes, delete it", "yup that's it", "agreed, thanks",
+        ],
+    },
+    "deny": {
+        "templates": [
+            "no", "no thanks", "no thank you", "nope", "nah", "not really", "I'd rather not",
+            "no, don't", "please don't", "don't send it", "no, I don't agree", "I don't consent",
+            "skip", "skip this", "skip that one", "I don't have one", "no link", "no CV link",
+            "I'll skip it", "not now", "no, keep it", "don't delete it", "no, that's ok",
+            "no need", "I'll pass", "leave it", "no, don't pass it on",
+        ],
+    },
+    "stop": {
+        "templates": [
+            "cancel", "cancel the application", "stop the application", "stop this",
+            "I want to stop", "never mind", "I don't want to apply anymore",
+            "I've changed my mind about applying", "let's stop here", "quit this form",
+            "abort the application", "I'll finish it later", "stop asking me questions",
+            "forget the application", "I don't want to continue", "exit the application",
+            "cancel that please", "actually, cancel it", "I'll apply some other time",
+            "don't go on with the application",
+        ],
+    },
+    "correct_field": {
+        "templates": [
+            "change my {FIELD}", "my {FIELD} is wrong", "the {FIELD} is wrong",
+            "I made a mistake in my {FIELD}", "can I change my {FIELD}", "fix my {FIELD}",
+            "I need to correct my {FIELD}", "wrong {FIELD}", "update my {FIELD}",
+            "that's the wrong {FIELD}", "let me redo my {FIELD}", "I typed my {FIELD} wrong",
+            "change something", "I need to correct something", "that's not right, let me fix it",
+            "go back, I want to change an answer", "edit my answers",
+        ],
+    },
+    "inform": {
+        "templates": [
+            "{FIRST} {LAST}", "{FIRST} {LAST}", "my name is {FIRST} {LAST}", "I'm {FIRST} {LAST}",
+            "it's {FIRST} {LAST}", "name's {FIRST}", "{FIRST}", "{EMAIL}", "{EMAIL}",
+            "my email is {EMAIL}", "you can email me at {EMAIL}", "it's {EMAIL}",
+            "email: {EMAIL}", "{URL}", "here's my profile: {URL}", "my CV is at {URL}",
+            "{URL} is my linkedin", "portfolio: {URL}",
+        ],
+    },
+}
+
+NEXT_STEP_FILL = {
+    "FIELD": ["[email](application_field)", "[name](application_field)",
+              '[e-mail]{"entity": "application_field", "value": "email"}',
+              '[email address]{"entity": "application_field", "value": "email"}',
+              '[link]{"entity": "application_field", "value": "profile"}',
+              '[CV link]{"entity": "application_field", "value": "profile"}',
+              '[profile]{"entity": "application_field", "value": "profile"}',
+              '[surname]{"entity": "application_field", "value": "name"}'],
+    "FIRST": ["Amara", "Liam", "Sofia", "Mateo", "Aisha", "Noah", "Ingrid", "Kenji", "Zanele",
+              "Oliver", "Priyanka", "Diego", "Hannah", "Yusuf", "Chloe", "Tariq", "Mei", "Jonas"],
+    "LAST": ["Okonkwo", "Nguyen", "Rossi", "Fernández", "Khan", "Smith", "Larsen", "Tanaka",
+             "Dlamini", "Brown", "Patel", "Silva", "Schmidt", "Öztürk", "Dubois", "Murphy"],
+    "EMAIL": ["amara.okonkwo@example.com", "liam_n@example.org", "sofia.rossi@example.net",
+              "mateo.f@example.com", "a.khan@example.co.uk", "noah.smith99@example.com",
+              "ingrid@example.no", "kenji.tanaka@example.jp", "zanele.d@example.org",
+              "hannah+jobs@example.com"],
+    "URL": ["https://www.linkedin.com/in/amara-okonkwo", "linkedin.com/in/liamnguyen",
+            "https://github.com/sofiarossi", "https://example.com/cv/mateo.pdf",
+            "www.example.org/portfolio/aisha", "https://noahsmith.example.com"],
+}
+#: Answers to the bot's questions: no candidate's background or "I was wondering" before them.
+NEXT_STEP_REPLIES = frozenset({"affirm", "deny", "stop", "correct_field", "inform"})
+NEXT_STEP_PER_INTENT = 60
+NEXT_STEP_SEED = 20261203
+
 FILL = {
     "CITY": ["london", "boston", "Manchester", "chicago", "sydney", "toronto", "leeds", "denver"],
     "CITY2": ["paris", "new york", "glasgow", "dallas", "auckland"],
@@ -737,6 +881,54 @@ def generate(per_intent: int) -> dict[str, list[str]]:
             out.append(text)
         # A message of the development or test sets never becomes training data (checked by
         # tests/nlu_sets); dropped last, so the other examples do not depend on those sets.
+        result[intent] = [text for text in out if normalise(text) not in held_out]
+    result.update(generate_next_step(seen, held_out))
+    return result
+
+
+def decorate_next_step(text: str, intent: str, rng: random.Random) -> str:
+    """Backgrounds, British spelling, typos and case, as decorate() does, but none of
+    it for a reply to the bot's own question (a name, a yes, an email)."""
+    text = " ".join(text.split())
+    if intent in NEXT_STEP_REPLIES:
+        if intent in ("affirm", "deny", "stop") and rng.random() < 0.3:
+            text = text.lower()
+        return text
+    if rng.random() < 0.2:
+        text = rng.choice(BACKGROUNDS) + " " + text
+    if rng.random() < 0.3:
+        text = to_british(text)
+    if rng.random() < 0.12:
+        text = add_typo(text, rng)
+    if rng.random() < 0.15:
+        text = text.lower()
+    text = text.rstrip("?")
+    if rng.random() < 0.5:
+        text += "?"
+    return text
+
+
+def generate_next_step(seen: set[str], held_out: set[str]) -> dict[str, list[str]]:
+    rng = random.Random(NEXT_STEP_SEED)
+    result: dict[str, list[str]] = {}
+    for intent, spec in NEXT_STEP.items():
+        out: list[str] = []
+        attempts = 0
+        while len(out) < NEXT_STEP_PER_INTENT and attempts < NEXT_STEP_PER_INTENT * 60:
+            attempts += 1
+            template = rng.choice(spec["templates"])
+            filled = template
+            for key, values in NEXT_STEP_FILL.items():
+                filled = filled.replace("{" + key + "}", rng.choice(values))
+            # Entity markup has braces of its own: only a template without a filled-in
+            # value goes through str.format ({job}, {as_role}).
+            raw = render(template, rng) if filled == template else filled
+            text = decorate_next_step(raw, intent, rng)
+            key = normalise(text)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            out.append(text)
         result[intent] = [text for text in out if normalise(text) not in held_out]
     return result
 
