@@ -798,6 +798,17 @@ def render(template: str, rng: random.Random) -> str:
     return t.format(job=job_ref(rng), a_role=a_role(rng), as_role=as_role(rng))
 
 
+def spelling_and_case(text: str, rng: random.Random) -> tuple[str, bool]:
+    """British spelling (30 %), a typo (12 %), all lower case (15 %; True if so)."""
+    if rng.random() < 0.3:
+        text = to_british(text)
+    if rng.random() < 0.12:
+        text = add_typo(text, rng)
+    if rng.random() < 0.15:
+        return text.lower(), True
+    return text, False
+
+
 def decorate(text: str, intent: str, rng: random.Random) -> str:
     text = " ".join(text.split())
     r = rng.random()
@@ -806,13 +817,8 @@ def decorate(text: str, intent: str, rng: random.Random) -> str:
             text = rng.choice(BACKGROUNDS) + " " + text
         elif r < 0.32 and re.match(r"(what|who|where|which|how|is|are|do|does|can|will|would)\b", text):
             text = rng.choice(SOFT_PREFIXES) + " " + text
-    if rng.random() < 0.3:
-        text = to_british(text)
-    if rng.random() < 0.12:
-        text = add_typo(text, rng)
-    if rng.random() < 0.15:
-        text = text.lower()
-    elif rng.random() < 0.6 and text[0].islower() and not text.startswith("["):
+    text, lowered = spelling_and_case(text, rng)
+    if not lowered and rng.random() < 0.6 and text[0].islower() and not text.startswith("["):
         text = text[0].upper() + text[1:]
     text = text.rstrip("?")
     if rng.random() < 0.6:
@@ -896,12 +902,7 @@ def decorate_next_step(text: str, intent: str, rng: random.Random) -> str:
         return text
     if rng.random() < 0.2:
         text = rng.choice(BACKGROUNDS) + " " + text
-    if rng.random() < 0.3:
-        text = to_british(text)
-    if rng.random() < 0.12:
-        text = add_typo(text, rng)
-    if rng.random() < 0.15:
-        text = text.lower()
+    text, _ = spelling_and_case(text, rng)
     text = text.rstrip("?")
     if rng.random() < 0.5:
         text += "?"
