@@ -17,11 +17,22 @@ the recruiters' channel; from then on (status "posted") until it is closed:
   delivered: live over socket.io to the session's room, into the Slack DM, and with the
   next REST response (REST cannot push: every recruiter message and notice logged after
   the candidate's last message goes out in front of the next answer).
+- **a closed web chat**: before a push to a web chat candidate, the relay asks whether a
+  socket of the session is connected (python-socketio's manager; with REDIS_URL, a Redis
+  set per session over all replicas, rasa_ext.shared_state.RedisPresence) and writes the
+  answer into the event (`live`). Nobody connected: nothing is emitted and the thread is
+  told. When a web chat connects again with that session (`session_request`), the events
+  with `live: false` logged since the last replay go to it, in order, and an
+  `AgentUttered` receipt (a count, no text) marks them replayed; both under the
+  conversation's lock, so a push and a replay never both deliver one message.
 - **ending**: `done` or `/done` in the thread closes the handoff, tells the candidate
   (ENDED_NOTICE) and confirms in the thread. HANDOFF_TIMEOUT_MINUTES (bot/settings.py)
-  without a message either way (or since it was posted) closes it too, lazily: at the
-  candidate's next message, which gets the notice and then the bot's answer, or at the
-  recruiter's next message, which is then not delivered (the thread is told).
+  without a message either way (or since it was posted) closes it too: a background task
+  (`Relay.sweep`, every HANDOFF_SWEEP_SECONDS, started with the Slack channel) tells the
+  candidate as `done` does; a message arriving first closes it on the spot (the
+  candidate's gets the notice and then the bot's answer; the recruiter's is not
+  delivered, and the thread is told). Closing is a conditional update in the candidates
+  database (posted -> closed): of all replicas and paths, one closes and tells.
 
 The hook: Rasa has no extension point between a channel and the dialogue, so this wraps
 `MessageProcessor.handle_message` (installed by rasa_ext/patches.py, on the pinned Rasa

@@ -123,14 +123,15 @@ class SocketIOInput(RasaSocketIOInput):
             if not isinstance(data, dict) or not isinstance(data.get("session_id"), (str, type(None))):
                 data = {}
             returning = data.get("session_id")  # None: a new session, nothing to replay
-            await request_session(sid, data)
-            if not (self.session_persistence and returning):
+            await request_session(sid, data)  # enters the room; a new session gets its id
+            session = data.get("session_id")
+            if not (self.session_persistence and isinstance(session, str)):
                 return
             if presence is not None:
-                await presence.enter(returning, sid)
+                await presence.enter(session, sid)
             current = relay.current()
-            if current is not None:
-                await current.replay_missed(sid, returning)
+            if current is not None and returning:
+                await current.replay_missed(sid, session)
 
         async def leaving(sid: Text) -> None:
             if presence is not None:

@@ -445,3 +445,17 @@ def test_redis_presence_sees_sockets_of_every_replica_and_falls_back_to_its_own(
         return seen
 
     assert run(scenario()) == [False, True, False, True, False]
+
+
+# -- the setting ------------------------------------------------------------------------------
+def test_the_sweep_interval_setting(monkeypatch):
+    from bot.settings import handoff_sweep_seconds
+
+    monkeypatch.delenv("HANDOFF_SWEEP_SECONDS", raising=False)
+    assert handoff_sweep_seconds() == 60
+    monkeypatch.setenv("HANDOFF_SWEEP_SECONDS", "0.5")
+    assert handoff_sweep_seconds() == 0.5
+    for wrong in ("soon", "0", "-1", "3601"):
+        monkeypatch.setenv("HANDOFF_SWEEP_SECONDS", wrong)
+        with pytest.raises(ValueError, match="HANDOFF_SWEEP_SECONDS"):
+            handoff_sweep_seconds()
