@@ -277,9 +277,15 @@ class Relay:
         candidates = await self.db(self.store.posted_handoffs_before, now - self.timeout)
         closed = 0
         for handoff in candidates:
-            if may_have_timed_out(handoff, now, self.timeout) \
-                    and await self.close_if_idle(agent, handoff.id):
-                closed += 1
+            if not may_have_timed_out(handoff, now, self.timeout):
+                continue
+            try:
+                closed += await self.close_if_idle(agent, handoff.id)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one conversation never stops the rest
+                log.error("Could not close timed-out handoff %s (%s)", handoff.id,
+                          type(exc).__name__)
         return closed
 
     async def close_if_idle(self, agent: Any, handoff_id: int) -> bool:

@@ -459,3 +459,22 @@ def test_the_sweep_interval_setting(monkeypatch):
         monkeypatch.setenv("HANDOFF_SWEEP_SECONDS", wrong)
         with pytest.raises(ValueError, match="HANDOFF_SWEEP_SECONDS"):
             handoff_sweep_seconds()
+
+
+def test_one_conversation_failing_does_not_stop_the_sweep(store, socket, trackers, replica,
+                                                          clock, monkeypatch):
+    broken, fine = open_handoff(store, "sess-8"), open_handoff(store, "sess-9", ts="3")
+    socket.present.update({"sess-8", "sess-9"})
+    clock.now = POSTED + HOUR
+    processor = replica.agent.processor
+    read = processor.get_tracker
+
+    async def get_tracker(sender: str) -> Any:
+        if sender == broken.sender_id:
+            raise RuntimeError("tracker store down")
+        return await read(sender)
+
+    monkeypatch.setattr(processor, "get_tracker", get_tracker)
+    assert run(replica.relay.sweep()) == 1
+    assert store.handoff(fine.id).status == "closed"
+    assert store.handoff(broken.id).status == "posted"  # tried again at the next sweep
