@@ -258,7 +258,7 @@ def test_replies_sent_while_the_web_chat_was_closed_arrive_once_when_it_reconnec
     chat = greeted_web_chat(bot)
     session = chat.session_id
     handoff = open_handoff(store, slack, session, "socketio")
-    chat.close()  # the candidate closed the page
+    chat.hang_up()  # the candidate closed the page
     time.sleep(0.5)  # the server handles the disconnection
 
     first, second = "Hi, sorry for the wait!", "Are you free on Monday at 10?"
@@ -278,7 +278,7 @@ def test_replies_sent_while_the_web_chat_was_closed_arrive_once_when_it_reconnec
         assert again.next_reply(30) == RECRUITER_PREFIX + second
         assert no_more_replies(again) == []
     finally:
-        again.close()
+        again.hang_up()
     time.sleep(0.5)
     third = WebChat(bot.url, origin=bot.site_origin, session_id=session)  # and once more
     try:
