@@ -279,6 +279,24 @@ class CandidateStore:
                          .values(status="closed", closed_at=utc(now)))
         return self.handoff(handoff_id)
 
+    def close_posted_handoff(self, handoff_id: int, now: Optional[datetime] = None) -> bool:
+        """Close the handoff if it is still "posted"; True only for the one caller (of any
+        process) whose update closed it, so the candidate is told once."""
+        with self._db.write() as conn:
+            changed = conn.execute(update(handoffs).where(handoffs.c.id == handoff_id)
+                                   .where(handoffs.c.status == "posted")
+                                   .values(status="closed", closed_at=utc(now))).rowcount
+        return changed == 1
+
+    def posted_handoffs_before(self, cutoff: datetime) -> List[Handoff]:
+        """The handoffs still "posted" that were posted at or before `cutoff`, oldest first:
+        the only ones that can have been idle since `cutoff`."""
+        query = (select(handoffs).where(handoffs.c.status == "posted")
+                 .where(handoffs.c.posted_at <= utc(cutoff))
+                 .order_by(handoffs.c.posted_at, handoffs.c.id))
+        with self._db.read() as conn:
+            return [_handoff(r) for r in conn.execute(query)]
+
     def handoff(self, handoff_id: int) -> Optional[Handoff]:
         return self._one_handoff(select(handoffs).where(handoffs.c.id == handoff_id))
 

@@ -20,6 +20,8 @@ DEFAULT_APPLICATION_RETENTION_DAYS = 180
 #: Minutes without a message in either direction (or since the handoff was posted) after
 #: which a recruiter chat ends by itself (HANDOFF_TIMEOUT_MINUTES; rasa_ext/relay.py).
 DEFAULT_HANDOFF_TIMEOUT_MINUTES = 60
+#: Seconds between two looks for handoffs idle past the timeout (HANDOFF_SWEEP_SECONDS).
+DEFAULT_HANDOFF_SWEEP_SECONDS = 60.0
 
 
 def database_url() -> str:
@@ -66,6 +68,22 @@ def handoff_timeout_minutes() -> int:
     if minutes < 1:
         raise ValueError(f"HANDOFF_TIMEOUT_MINUTES must be at least 1 minute, not {minutes}")
     return minutes
+
+
+def handoff_sweep_seconds() -> float:
+    """Seconds between two sweeps closing idle recruiter chats in the Rasa server:
+    HANDOFF_SWEEP_SECONDS, else 60 (tests use less)."""
+    raw = os.environ.get("HANDOFF_SWEEP_SECONDS", "").strip()
+    if not raw:
+        return DEFAULT_HANDOFF_SWEEP_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"HANDOFF_SWEEP_SECONDS must be a number of seconds, not {raw!r}") \
+            from None
+    if not 0 < seconds <= 3600:
+        raise ValueError(f"HANDOFF_SWEEP_SECONDS must be above 0 and at most 3600, not {raw}")
+    return seconds
 
 
 def _days(name: str, default: int) -> int:

@@ -7,6 +7,7 @@ import uuid
 from typing import Any, Dict, Optional
 
 import socketio
+from socketio import packet
 
 from service.settings import DEFAULT_SITE_ORIGIN
 
@@ -65,4 +66,16 @@ class WebChat:
                     raise
 
     def close(self) -> None:
+        self.client.disconnect()
+
+    def hang_up(self, timeout: float = 10) -> None:
+        """Close as a browser closing the page does: the server learns it at once. (Over
+        long-polling, python-engineio's disconnect() stops its sender before the close
+        packets go out, so the server would see the chat leave only after the ping timeout.)"""
+        for namespace in list(self.client.namespaces):
+            self.client._send_packet(self.client.packet_class(packet.DISCONNECT,
+                                                              namespace=namespace))
+        deadline = time.monotonic() + timeout
+        while self.client.eio.queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the engine's sender has posted it
         self.client.disconnect()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Hashable, List, Optional, Protocol
+from typing import Any, Callable, Hashable, List, Optional, Protocol, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 import socketio
@@ -95,23 +95,28 @@ class _Outage:
     """One warning when Redis stops answering, one line when it answers again: a Redis
     down for an hour must not write a line per Slack event."""
 
-    def __init__(self, url: str) -> None:
+    SLACK = ("Slack events are de-duplicated by this process alone until it is back (a "
+             "Slack retry reaching another replica may be answered twice)",
+             "Slack events are de-duplicated across replicas again")
+    PRESENCE = ("a recruiter's message for a web chat connected to another replica is "
+                "kept for its next connection",
+                "web chats connected to any replica get recruiters' messages live again")
+
+    def __init__(self, url: str, effects: Tuple[str, str] = SLACK) -> None:
         self.url = redacted(url)
         self.down = False
+        self.effects = effects
 
     def failed(self, exc: BaseException) -> None:
         if not self.down:
             self.down = True
-            log.warning("Redis at %s is unreachable (%s: %s): Slack events are de-duplicated "
-                        "by this process alone until it is back (a Slack retry reaching "
-                        "another replica may be answered twice)", self.url,
-                        type(exc).__name__, exc)
+            log.warning("Redis at %s is unreachable (%s: %s): %s", self.url,
+                        type(exc).__name__, exc, self.effects[0])
 
     def answered(self) -> None:
         if self.down:
             self.down = False
-            log.info("Redis at %s answers again: Slack events are de-duplicated across "
-                     "replicas again", self.url)
+            log.info("Redis at %s answers again: %s", self.url, self.effects[1])
 
 
 class RedisSeen:
@@ -203,6 +208,46 @@ def share_rooms(sio: socketio.AsyncServer, redis_url: str) -> RedisRooms:
     return manager
 
 
-__all__ = ["InProcessSeen", "KEY_PREFIX", "RedisRooms", "RedisSeen", "SOCKETIO_CHANNEL",
+class RedisPresence:
+    """Which web chat sessions have a socket connected, on any replica: a Redis set per
+    session room (`recruiting:socketio:present:<room>`) of the socket ids in it. The relay
+    asks it before pushing a recruiter's message (rasa_ext/relay.py): nobody present, the
+    message is kept for the session's next connection instead.
+
+    A replica that dies leaves its sockets in the sets until PRESENCE_TTL passes since the
+    session's last connection (a message then counts as delivered though it was not).
+    Redis unreachable: this process's own clients answer (python-socketio's manager).
+    """
+
+    def __init__(self, client: Any, url: str, local: Callable[[str], bool],
+                 prefix: str = f"{KEY_PREFIX}socketio:present:", ttl: int = 24 * 3600) -> None:
+        self.client, self.local, self.prefix, self.ttl = client, local, prefix, ttl
+        self.outage = _Outage(url, _Outage.PRESENCE)
+
+    async def enter(self, room: str, sid: str) -> None:
+        try:
+            async with self.client.pipeline(transaction=True) as pipe:
+                await pipe.sadd(self.prefix + room, sid).expire(self.prefix + room,
+                                                                self.ttl).execute()
+        except (RedisError, OSError, asyncio.TimeoutError) as exc:
+            self.outage.failed(exc)
+
+    async def leave(self, room: str, sid: str) -> None:
+        try:
+            await self.client.srem(self.prefix + room, sid)
+        except (RedisError, OSError, asyncio.TimeoutError) as exc:
+            self.outage.failed(exc)
+
+    async def present(self, room: str) -> bool:
+        try:
+            count = await self.client.scard(self.prefix + room)
+        except (RedisError, OSError, asyncio.TimeoutError) as exc:
+            self.outage.failed(exc)
+            return bool(self.local(room))
+        self.outage.answered()
+        return bool(count) or bool(self.local(room))
+
+
+__all__ = ["InProcessSeen", "RedisPresence", "KEY_PREFIX", "RedisRooms", "RedisSeen", "SOCKETIO_CHANNEL",
            "SeenKeys", "check_redis_url", "key_text", "redacted", "redis_client",
            "redis_url_setting", "seen_keys", "share_rooms"]

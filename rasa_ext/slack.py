@@ -188,6 +188,14 @@ class SlackInput(RasaSlackInput):
             task = asyncio.ensure_future(self.identify())
             self._background_tasks.add(task)
             task.add_done_callback(self._background_tasks.discard)
+            if self.relay is not None:
+                # Every replica sweeps: closing is claimed in the database, so one tells.
+                self.relay.start(app)
+
+        @slack_webhook.listener("before_server_stop")
+        async def stop_sweeping(app: Any, loop: Any) -> None:
+            if self.relay is not None:
+                await self.relay.stop()
 
         return slack_webhook
 

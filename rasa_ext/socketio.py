@@ -23,7 +23,7 @@ from sanic import Blueprint
 
 from rasa_ext import relay
 from rasa_ext.rest import MAX_MESSAGE_LENGTH  # one limit for every channel
-from rasa_ext.shared_state import redis_url_setting, share_rooms
+from rasa_ext.shared_state import RedisPresence, redis_client, redis_url_setting, share_rooms
 from service.settings import DEFAULT_SITE_ORIGIN, ServiceSettings
 from rasa_ext import patches
 
@@ -90,19 +90,26 @@ class SocketIOInput(RasaSocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
-        # A recruiter's reply reaches the candidate's web chat live (rasa_ext/relay.py).
-        relay.register_socketio(sio, self.bot_message_evt)
+        namespace = self.namespace or "/"
+        presence: Optional[RedisPresence] = None
         if self.redis_url:
             share_rooms(sio, self.redis_url)
+            presence = RedisPresence(
+                redis_client(self.redis_url), self.redis_url,
+                lambda room: relay.local_participant(sio, namespace, room))
+        # A recruiter's reply reaches the candidate's web chat live, or when it connects
+        # again (rasa_ext/relay.py).
+        relay.register_socketio(sio, self.bot_message_evt, namespace, presence)
         engine = sio.eio
         if self.replica_id:
             owned_session_ids(engine, self.replica_id)
         engine.cors_allowed_origins = list(self.allowed_origins)
         engine._cors_headers = lambda environ: []  # headers: Sanic-CORS (`rasa run --cors`)
 
-        handlers = sio.handlers[self.namespace or "/"]
+        handlers = sio.handlers[namespace]
         handle_message = handlers[self.user_message_evt]
         request_session = handlers["session_request"]
+        disconnect = handlers["disconnect"]
 
         async def checked_message(sid: Text, data: Any = None) -> None:
             problem = event_problem(data, self.metadata_key or "metadata")
@@ -115,8 +122,25 @@ class SocketIOInput(RasaSocketIOInput):
         async def checked_session(sid: Text, data: Any = None) -> None:
             if not isinstance(data, dict) or not isinstance(data.get("session_id"), (str, type(None))):
                 data = {}
-            await request_session(sid, data)
+            returning = data.get("session_id")  # None: a new session, nothing to replay
+            await request_session(sid, data)  # enters the room; a new session gets its id
+            session = data.get("session_id")
+            if not (self.session_persistence and isinstance(session, str)):
+                return
+            if presence is not None:
+                await presence.enter(session, sid)
+            current = relay.current()
+            if current is not None and returning:
+                await current.replay_missed(sid, session)
+
+        async def leaving(sid: Text) -> None:
+            if presence is not None:
+                for room in sio.rooms(sid, namespace=namespace):
+                    if room != sid:
+                        await presence.leave(room, sid)
+            await disconnect(sid)
 
         handlers[self.user_message_evt] = checked_message
         handlers["session_request"] = checked_session
+        handlers["disconnect"] = leaving
         return blueprint

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Dict, Iterator
+from typing import Any, AsyncIterator, Dict, Iterator, List
 
 import pytest
 import socketio
@@ -23,7 +23,7 @@ from sanic import Sanic
 from harness.redis_server import RedisServer, running_redis
 from harness.servers import free_port
 from rasa_ext import credentials
-from rasa_ext.shared_state import SOCKETIO_CHANNEL
+from rasa_ext.shared_state import SOCKETIO_CHANNEL, RedisPresence, redis_client
 from rasa_ext.socketio import SocketIOInput
 from service.settings import DEFAULT_SITE_ORIGIN, LOOPBACK
 
@@ -148,3 +148,27 @@ def test_without_redis_url_rooms_stay_in_the_process(monkeypatch):
     channel = replica()
     channel.blueprint(nobody_answers)
     assert type(channel.sio.manager) is socketio.AsyncManager
+
+
+def test_every_replica_sees_which_sessions_have_a_web_chat_connected(redis_server, monkeypatch):
+    """The relay pushes a recruiter's message live only to a session with a web chat
+    connected somewhere (else it is kept for the next connection): replica B must see the
+    chat connected to replica A, and see it gone once it disconnects."""
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    a = replica()
+    elsewhere = RedisPresence(redis_client(redis_server.url), redis_server.url,
+                              lambda room: False)  # replica B: no client of its own
+
+    async def run() -> List[bool]:
+        seen = [await elsewhere.present("s-3")]
+        async with serving(a) as url, web_chat(url, session_id="s-3"):
+            seen.append(await elsewhere.present("s-3"))
+            seen.append(await elsewhere.present("s-4"))
+        for _ in range(int(WAIT_SECONDS / 0.05)):  # the server handles the disconnection
+            if not await elsewhere.present("s-3"):
+                break
+            await asyncio.sleep(0.05)
+        seen.append(await elsewhere.present("s-3"))
+        return seen
+
+    assert asyncio.run(run()) == [False, True, False, False]

@@ -24,7 +24,8 @@ from harness.servers import DEFAULT_MODEL, ROOT, Bot, free_port
 from harness.socketio_client import WebChat
 from harness.waiting import wait_for
 from rasa_ext.relay import (ACKNOWLEDGEMENT, CANDIDATE_PREFIX, ENDED_NOTICE, RECRUITER_PREFIX,
-                            RELAY_KEY, THREAD_DONE, THREAD_NOT_DELIVERED)
+                            RELAY_KEY, THREAD_DONE, THREAD_NOT_DELIVERED,
+                            THREAD_WEB_CHAT_CLOSED)
 from tests.conftest import KNOWLEDGE, sqlite_url
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackClient, bolt, fresh
 
@@ -39,6 +40,7 @@ CHANNEL_MESSAGE = bolt("test_message__message_body")  # a person's message in a 
 EDIT = bolt("test_message_changed__event_payload")
 MENTION = bolt("test_events__valid_event_body")
 SCREENSHOT = ROOT / "results" / "handoff-webchat.png"
+SWEEP_SECONDS = 1
 
 
 # -- servers, once for the module ---------------------------------------------------------
@@ -64,7 +66,9 @@ def servers(tmp_path_factory, slack: FakeSlack) -> Iterator[Tuple[CareersSite, B
                          "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                          "SLACK_API_BASE_URL": slack.base_url,
                          "SLACK_RECRUITERS_CHANNEL": RECRUITERS,
-                         "CANDIDATES_DATABASE_URL": candidates_url})
+                         "CANDIDATES_DATABASE_URL": candidates_url,
+                         # Idle handoffs are looked for every second, not every minute.
+                         "HANDOFF_SWEEP_SECONDS": str(SWEEP_SECONDS)})
     site = CareersSite(work / "site", kb_url, bot.url, port=port)
     start_together(site, bot.actions, bot.rasa)
     try:
@@ -143,11 +147,16 @@ def no_more_replies(chat: WebChat, seconds: float = 2.0) -> List[str]:
     return got
 
 
-@pytest.fixture
-def web_chat(bot: Bot) -> Iterator[WebChat]:
+def greeted_web_chat(bot: Bot) -> WebChat:
     chat = WebChat(bot.url, origin=bot.site_origin)
     chat.say("/greet")  # the widget's first message, as on the site
     no_more_replies(chat, 1.5)  # the rest of the greeting
+    return chat
+
+
+@pytest.fixture
+def web_chat(bot: Bot) -> Iterator[WebChat]:
+    chat = greeted_web_chat(bot)
     yield chat
     chat.close()
 
@@ -241,6 +250,64 @@ def test_done_ends_the_chat_the_candidate_is_told_and_the_bot_answers_again(
     assert client.send(recruiter_says(handoff, "one more thing")).status_code == 200
     wait_thread_post(slack, handoff, THREAD_NOT_DELIVERED)
     assert no_more_replies(web_chat) == []
+
+
+# -- what a closed web chat missed, and the timeout without a message ------------------------
+def test_replies_sent_while_the_web_chat_was_closed_arrive_once_when_it_reconnects(
+        bot, store, slack, client):
+    chat = greeted_web_chat(bot)
+    session = chat.session_id
+    handoff = open_handoff(store, slack, session, "socketio")
+    chat.hang_up()  # the candidate closed the page
+    time.sleep(0.5)  # the server handles the disconnection
+
+    first, second = "Hi, sorry for the wait!", "Are you free on Monday at 10?"
+    for text in (first, second):
+        assert client.send(recruiter_says(handoff, text)).status_code == 200
+        wait_for(lambda: any(e["text"] == RECRUITER_PREFIX + text
+                             for e in relayed(bot, session, "from_recruiter")), 30,
+                 "the reply in the tracker")
+    assert [e["metadata"][RELAY_KEY]["live"] for e in relayed(bot, session, "from_recruiter")] \
+        == [False, False]
+    slack.wait_for(lambda: thread_posts(slack, handoff).count(THREAD_WEB_CHAT_CLOSED) == 2
+                   or None, timeout=30)
+
+    again = WebChat(bot.url, origin=bot.site_origin, session_id=session)  # the page reopens
+    try:
+        assert again.next_reply(30) == RECRUITER_PREFIX + first
+        assert again.next_reply(30) == RECRUITER_PREFIX + second
+        assert no_more_replies(again) == []
+    finally:
+        again.hang_up()
+    time.sleep(0.5)
+    third = WebChat(bot.url, origin=bot.site_origin, session_id=session)  # and once more
+    try:
+        assert no_more_replies(third) == []  # exactly once
+        # Connected now: the next reply is pushed live, and not kept for later.
+        assert client.send(recruiter_says(handoff, "See you then.")).status_code == 200
+        assert third.next_reply(30) == RECRUITER_PREFIX + "See you then."
+        assert third.say("thanks!") == ACKNOWLEDGEMENT
+    finally:
+        third.close()
+    receipts = [e for e in events(bot, session) if e["event"] == "agent"]
+    assert [e["metadata"][RELAY_KEY] for e in receipts] == [{"kind": "replayed", "count": 2}]
+
+
+def test_an_idle_handoff_is_closed_by_the_sweep_and_the_web_chat_is_told_at_once(
+        bot, store, slack, web_chat):
+    long_ago = datetime.now(timezone.utc) - timedelta(minutes=61)  # default timeout: 60
+    handoff = open_handoff(store, slack, web_chat.session_id, "socketio", posted_at=long_ago)
+    # Nothing sent by anyone: the sweep (every SWEEP_SECONDS) closes it and tells the chat.
+    assert web_chat.next_reply(30) == ENDED_NOTICE
+    assert store.handoff(handoff.id).status == "closed"
+    wait_thread_post(slack, handoff, "the chat has closed")
+    time.sleep(3 * SWEEP_SECONDS)  # more sweeps: nothing more, to anyone
+    assert no_more_replies(web_chat) == []
+    assert len([t for t in thread_posts(slack, handoff) if "the chat has closed" in t]) == 1
+    notices = relayed(bot, web_chat.session_id, "timed_out")
+    assert [(e["text"], e["metadata"][RELAY_KEY]["live"]) for e in notices] == \
+        [(ENDED_NOTICE, True)]
+    assert SALARY in web_chat.say("what does it pay?", role=ROLE)  # the bot again
 
 
 def test_after_the_timeout_the_candidate_is_told_and_answered_by_the_bot(bot, store, slack):
