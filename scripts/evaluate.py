@@ -63,6 +63,8 @@ OPTIONS = [
            "config.yml", generated=False),
     Option("shipped", "config.yml + the template-generated training data (data/nlu/generated.yml)",
            "config.yml"),
+    Option("n-grams-fast-generated", "n-grams-fast (no MiniLM, 20 epochs) + the generated data",
+           "configs/ngrams-fast.yml"),
 ]
 
 
