@@ -184,16 +184,11 @@ def compare(dispatcher: CollectingDispatcher, kb: KnowledgeBase, choice: RoleCho
 def offer_to_apply(dispatcher: CollectingDispatcher, role: Role) -> None:
     """After "how do I apply?": how to apply for this role now (the chat, the employer's
     page, or that applications have closed)."""
-    from actions.apply import apply_button, apply_link, closed_on
+    from actions.apply import applied_elsewhere, apply_button
 
-    closed = closed_on(role, dt.date.today())
-    link = apply_link(role)
-    if closed is not None:
-        dispatcher.utter_message(text=f"Applications for the {role.title} role closed on "
-                                      f"{closed:%-d %B %Y}.")
-    elif link:
-        dispatcher.utter_message(text=f"You apply for the {role.title} role on the employer's "
-                                      f"site: {link}")
+    elsewhere = applied_elsewhere(role, dt.date.today())
+    if elsewhere is not None:
+        dispatcher.utter_message(**elsewhere)
     else:
         dispatcher.utter_message(text=f"You can apply for the {role.title} role right here in "
                                       "the chat: say \"I'd like to apply\".",

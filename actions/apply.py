@@ -118,6 +118,23 @@ def field_named_in(text: str) -> Optional[str]:
     return next((slot for slot, words in _FIELD_WORDS if words.search(text)), None)
 
 
+def applied_elsewhere(role: Role, today: dt.date) -> Optional[Dict[str, Any]]:
+    """The message for a role whose applications are not taken in the chat: closed, or
+    taken on the employer's page (with a button to it); None when the form takes them."""
+    closed = closed_on(role, today)
+    if closed is not None:
+        return {"text": f"Applications for the {role.title} role closed on "
+                        f"{closed:%-d %B %Y}, so I can't take one any more. I can still "
+                        "answer questions about the role."}
+    link = apply_link(role)
+    if link:
+        return {"text": f"Applications for the {role.title} role are taken on the "
+                        f"employer's site: {link}",
+                "buttons": [{"title": "Open the application page", "url": link,
+                             "type": "web_url", "payload": link}]}
+    return None
+
+
 def apply_button(role: Role) -> Dict[str, str]:
     return {"title": f"Apply for {role.title}",
             "payload": "/apply" + json.dumps({"role": role.title})}
@@ -155,20 +172,9 @@ class ActionStartApplication(OffTheEventLoop, Action):
             dispatcher.utter_message(response="utter_lookup_unavailable")
             return []
         role = choice.role
-        closed = closed_on(role, dt.date.today())
-        if closed is not None:
-            dispatcher.utter_message(
-                text=f"Applications for the {role.title} role closed on "
-                     f"{closed:%-d %B %Y}, so I can't take one any more. I can still answer "
-                     "questions about the role.")
-            return [SlotSet("role", role.slug)]
-        link = apply_link(role)
-        if link:
-            dispatcher.utter_message(
-                text=f"Applications for the {role.title} role are taken on the employer's "
-                     f"site: {link}",
-                buttons=[{"title": "Open the application page", "url": link,
-                          "type": "web_url", "payload": link}])
+        elsewhere = applied_elsewhere(role, dt.date.today())
+        if elsewhere is not None:
+            dispatcher.utter_message(**elsewhere)
             return [SlotSet("role", role.slug)]
         return [SlotSet("role", role.slug), SlotSet("apply_role", role.slug),
                 SlotSet("apply_role_title", role.title), SlotSet(METHOD_SLOT, "form")]
