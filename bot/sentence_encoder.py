@@ -362,8 +362,11 @@ class SentenceEncoder:
             x = _layer_norm(up @ block.down + block.down_b + x, block.ln2_w, block.ln2_b, self.eps)
         return x.reshape(batch, length, self.hidden)
 
-    def encode_full(self, texts: Sequence[str], batch_size: int = 32) -> List[Encoded]:
-        if self._blas is None:
+    def encode_full(self, texts: Sequence[str], batch_size: int = 16,
+                    all_cores: bool = False) -> List[Encoded]:
+        """all_cores: for a batch job that has the machine to itself, such as featurizing
+        training data (4,804 texts on 2 cores: 21 s instead of 31 s with one thread)."""
+        if self._blas is None or all_cores:
             return self._encode_full(texts, batch_size)
         with self._blas.limit(limits=self.threads, user_api="blas"):
             return self._encode_full(texts, batch_size)
@@ -392,7 +395,7 @@ class SentenceEncoder:
                 results[i] = Encoded(pooled[row].copy(), tokenized[i], states[row, 1:count + 1].copy())
         return [r for r in results if r is not None]
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         """(len(texts), 384) L2-normalised sentence embeddings."""
         if not texts:
             return np.zeros((0, self.hidden), dtype=np.float32)
