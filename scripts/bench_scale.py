@@ -6,12 +6,14 @@ nginx, Redis lock store, PostgreSQL tracker store and knowledge base), on ports 
 own, with as many action servers as Rasa replicas. Half the users talk over REST, half
 over socket.io (long-polling, as the web chat starts, with its `client=` id for nginx's
 sticky routing); each sends its messages one after another, waiting for the reply.
-Users of one level start together after a warm-up. Writes results/scale.json:
+Users of one level start together after a warm-up. The order of the setups is alternated
+over `--rounds` (default 2: 1 2 2 1 replicas) and each number is the median over rounds.
+Writes results/scale.json:
 
     rps_<replicas>_<users>, p50_<replicas>_<users>_ms, p95_<replicas>_<users>_ms,
     errors_<replicas>_<users>, ratio_rps_32 (= rps_2_32 / rps_1_32), ...
 
-    .venv/bin/python scripts/bench_scale.py [--messages 15] [--replicas 1 2] [--users 32 64]
+    .venv/bin/python scripts/bench_scale.py [--messages 15] [--replicas 1 2] [--users 32 64] [--rounds 2]
 """
 from __future__ import annotations
 
@@ -118,8 +120,8 @@ async def level(url: str, origin: str, users: int, messages: int) -> Dict[str, A
             "errors": len(errors), "first_errors": errors[:5]}
 
 
-def bench(replicas: int, users_levels: List[int], messages: int, tmp: Path) -> Dict[int, Dict]:
-    bot = ScaledBot(tmp / f"replicas-{replicas}", rasa_replicas=replicas,
+def bench(replicas: int, users_levels: List[int], messages: int, workdir: Path) -> Dict[int, Dict]:
+    bot = ScaledBot(workdir, rasa_replicas=replicas,
                     action_replicas=replicas)
     print(f"starting the scaled setup with {replicas} Rasa replica(s) ...", flush=True)
     bot.start()
@@ -144,19 +146,31 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=15, help="per user and level")
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--users", type=int, nargs="+", default=[32, 64])
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="rounds; each reverses the last one's order of replica counts")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "scale.json")
     args = parser.parse_args()
     report: Dict[str, Any] = {"machine_cpus": __import__("os").cpu_count(),
                               "messages_per_user": args.messages, "mix": "half REST, half socket.io"}
+    # Whichever setup runs second measured faster here (1 then 2 replicas: 16.6 and 34.2
+    # msg/s; 2 then 1: 23.1 and 20.1), so rounds alternate the order (1 2, 2 1, ...) and
+    # each number is the median over rounds, with every run in detail_*.
+    order: List[int] = []
+    runs: Dict[str, List[Dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for replicas in args.replicas:
-            for users, result in bench(replicas, args.users, args.messages, Path(tmp)).items():
-                key = f"{replicas}_{users}"
-                report[f"rps_{key}"] = result["rps"]
-                report[f"p50_{key}_ms"] = result["p50_ms"]
-                report[f"p95_{key}_ms"] = result["p95_ms"]
-                report[f"errors_{key}"] = result["errors"]
-                report[f"detail_{key}"] = result
+        for round_ in range(args.rounds):
+            for replicas in (args.replicas if round_ % 2 == 0 else args.replicas[::-1]):
+                order.append(replicas)
+                workdir = Path(tmp) / f"run-{len(order)}-replicas-{replicas}"
+                for users, result in bench(replicas, args.users, args.messages, workdir).items():
+                    runs.setdefault(f"{replicas}_{users}", []).append(result)
+    report["order"] = order
+    for key, results in runs.items():
+        report[f"rps_{key}"] = round(statistics.median(r["rps"] for r in results), 2)
+        report[f"p50_{key}_ms"] = round(statistics.median(r["p50_ms"] for r in results), 1)
+        report[f"p95_{key}_ms"] = round(statistics.median(r["p95_ms"] for r in results), 1)
+        report[f"errors_{key}"] = sum(r["errors"] for r in results)
+        report[f"detail_{key}"] = results
     ratios: List[Tuple[str, float]] = []
     for users in args.users:
         one, two = report.get(f"rps_1_{users}"), report.get(f"rps_2_{users}")
