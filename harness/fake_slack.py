@@ -8,7 +8,7 @@ call so a test can assert what the bot posted:
     with FakeSlack(token="xoxb-test") as slack:
         ...  # start the bot, send it a signed event
         post = slack.wait_for_post(channel="D111")
-        assert "$131,076" in post["text"]
+        assert "Machine Learning Engineer" in post["text"]
 """
 from __future__ import annotations
 

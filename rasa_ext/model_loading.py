@@ -37,9 +37,8 @@ def _spacy_key(name: str) -> Tuple[str, float]:
     return name, os.path.getmtime(meta) if os.path.isfile(meta) else 0.0
 
 
-def _load_diet_for_prediction(cls: Any, model_file_name: Text, model_data_example: Any,
-                              predict_data_example: Optional[Any], *args: Any,
-                              **kwargs: Any) -> Any:
+def _load_diet_for_prediction(cls: Any, model_file_name: Text, predict_data_example: Any,
+                              *args: Any, **kwargs: Any) -> Any:
     """DIET ready to predict, built without tracing a training step; None when its saved
     weights do not cover what prediction builds (the caller then loads as Rasa does)."""
     import tensorflow as tf
@@ -82,8 +81,8 @@ def install_fast_model_loading() -> None:
              predict_data_example: Optional[Any] = None, finetune_mode: bool = False,
              *args: Any, **kwargs: Any) -> Any:
         if not finetune_mode and predict_data_example is not None:
-            model = _load_diet_for_prediction(cls, model_file_name, model_data_example,
-                                              predict_data_example, *args, **kwargs)
+            model = _load_diet_for_prediction(cls, model_file_name, predict_data_example,
+                                              *args, **kwargs)
             if model is not None:
                 return model
         return rasa_load(cls, model_file_name, model_data_example, predict_data_example,

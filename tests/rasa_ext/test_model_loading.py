@@ -4,6 +4,8 @@ training step Rasa's loading runs."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
@@ -69,9 +71,6 @@ def test_quick_loading_runs_no_training_step(both):
 def test_one_spacy_pipeline_per_directory_until_it_is_rebuilt(tmp_path):
     """Rasa's provide and process nodes each loaded the pipeline: now they share one, and a
     pipeline rebuilt in place (a new model loaded by the same server) is loaded again."""
-    import os
-    import shutil
-
     from rasa.nlu.utils.spacy_utils import SpacyNLP
 
     from rasa_ext import patches
