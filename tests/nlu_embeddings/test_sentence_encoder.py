@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from bot.sentence_encoder import (
-    UPSTREAM_SHA256, ModelFilesError, WordPieceTokenizer, check_model_dir, token_vectors,
+    GELU_CHUNK, UPSTREAM_SHA256, ModelFilesError, WordPieceTokenizer, _gelu, _gelu_values,
+    check_model_dir, token_vectors,
 )
 
 # SentenceTransformer("all-MiniLM-L6-v2") (sentence-transformers 6.3, torch 2.13, CPU) on
@@ -53,6 +54,15 @@ def test_embeddings_are_unit_length_and_do_not_depend_on_the_batch(encoder):
     together = encoder.encode(texts, batch_size=4)
     np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
     np.testing.assert_allclose(one_by_one, together, atol=1e-5)
+
+
+@pytest.mark.parametrize("shape", [(7, 1536), (300, 1536), (GELU_CHUNK + 5,)])
+def test_gelu_in_chunks_gives_every_value_of_gelu_at_once(shape):
+    x = np.random.default_rng(len(shape)).normal(scale=3.0, size=shape).astype(np.float32)
+    chunked = _gelu(x)
+    assert chunked.dtype == np.float32 and chunked.shape == shape
+    np.testing.assert_array_equal(chunked, _gelu_values(x))
+    np.testing.assert_array_equal(_gelu(x.T) if x.ndim == 2 else chunked, _gelu_values(x.T))
 
 
 def test_paraphrases_are_closer_than_unrelated_questions(encoder):
