@@ -23,7 +23,8 @@ Every batch of every epoch is also put together in Python, on the CPU the traini
 second copy to float32 even when they already are; three small arrays stacked per example
 of each sparse matrix. Ours fill the padded array in one masked assignment, skip the
 second copy, and concatenate the sparse matrices' rows, columns and values once per batch:
-the same arrays, equal in dtype, shape and every value, in a third of the time.
+the same arrays, equal in dtype, shape and every value, in about half the time (15.9 s
+of a training before, 8.5-10.5 s after; in isolation 0.5-1.0 s an epoch -> 0.2-0.3 s).
 
 tests/rasa_ext/test_diet_training.py checks each function against Rasa's: the CRF's values
 and gradients on batches of one and several tokens, and the batches on sparse and dense
