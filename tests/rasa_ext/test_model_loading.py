@@ -7,7 +7,9 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -27,18 +29,24 @@ from rasa.core.agent import load_agent
 agent = asyncio.run(load_agent(model_path=sys.argv[2]))
 texts = json.load(sys.stdin)
 parsed = [asyncio.run(agent.parse_message(text)) for text in texts]
-print(json.dumps({"training_steps": len(steps), "parsed": [
-    {"ranking": [(i["name"], round(i["confidence"], 5)) for i in p["intent_ranking"]],
-     "entities": sorted((e["entity"], e["value"], e["extractor"]) for e in p["entities"])}
-    for p in parsed]}))
+# to a file of its own: on stdout, a line of Rasa's or TensorFlow's written while this
+# 300 KB one was flushed could cut it in two
+with open(sys.argv[3], "w") as out:
+    json.dump({"training_steps": len(steps), "parsed": [
+        {"ranking": [(i["name"], round(i["confidence"], 5)) for i in p["intent_ranking"]],
+         "entities": sorted((e["entity"], e["value"], e["extractor"]) for e in p["entities"])}
+        for p in parsed]}, out)
 """
 
 
 def _predictions(how: str, texts):
-    done = subprocess.run([PYTHON, "-c", PROBE, how, str(DEFAULT_MODEL)], input=json.dumps(texts),
-                          cwd=ROOT, env=base_env(), capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "predictions.json"
+        done = subprocess.run([PYTHON, "-c", PROBE, how, str(DEFAULT_MODEL), str(out)],
+                              input=json.dumps(texts), cwd=ROOT, env=base_env(),
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return json.loads(out.read_text()), done.stderr
 
 
 @pytest.fixture(scope="module")
