@@ -2,6 +2,7 @@
 the one real bot (action server + Rasa server) a test session starts."""
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -16,6 +17,22 @@ SHIPPED_KNOWLEDGE = ROOT / "knowledge"
 #: Fixed facts for the tests that need them: one role, the Machine Learning Engineer, as
 #: the seed job description gives it (plus tests/fixtures/knowledge for a second role).
 KNOWLEDGE = FIXTURES / "one-role"
+
+
+def fixture_salary(job_file: Path) -> str:
+    """The dollar figure of a fixture role's first salary fact, read from its job file so
+    that tests assert the figure the fixture gives instead of repeating it."""
+    import yaml
+
+    text = yaml.safe_load(job_file.read_text())["topics"]["salary"][0]["text"]
+    return re.search(r"\$[\d,]+", text).group()
+
+
+#: The fixture roles' salaries: the Machine Learning Engineer of KNOWLEDGE, the Dental
+#: Hygiene Coordinator of tests/fixtures/knowledge, the Platform Engineer of third-role.
+ML_SALARY = fixture_salary(KNOWLEDGE / "jobs" / "machine-learning-engineer.yml")
+DENTAL_SALARY = fixture_salary(FIXTURES / "knowledge" / "jobs" / "dental-hygiene-coordinator.yml")
+PLATFORM_SALARY = fixture_salary(FIXTURES / "third-role" / "jobs" / "platform-engineer.yml")
 
 
 @pytest.fixture

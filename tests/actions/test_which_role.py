@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.answer_topic import ActionAnswerTopic
 from tests.actions.conftest import load_tracker
+from tests.conftest import DENTAL_SALARY, ML_SALARY, PLATFORM_SALARY
 
 
 def run(name, dispatcher, domain):
@@ -31,7 +32,7 @@ def test_the_button_answers_the_question_that_was_asked(three_role_kb, dispatche
     assert events == [SlotSet("page_role", None), SlotSet("role", "platform-engineer"),
                       SlotSet("pending_topic", None), SlotSet("last_topic", "salary")]
     (message,) = dispatcher.messages
-    assert "$97,500" in message["text"] and "$131,076" not in message["text"]
+    assert PLATFORM_SALARY in message["text"] and ML_SALARY not in message["text"]
 
 
 def test_with_several_roles_and_no_clue_every_role_gets_a_button(two_role_kb, dispatcher, domain):
@@ -75,7 +76,7 @@ def test_a_candidate_asking_what_their_salary_would_be_gets_the_roles_salary(one
     events = run("salary_if_hired", dispatcher, domain)
     assert events == [SlotSet("page_role", None), SlotSet("role", "machine-learning-engineer"),
                       SlotSet("pending_topic", None), SlotSet("last_topic", "salary")]
-    assert "$131,076" in dispatcher.messages[0]["text"]
+    assert ML_SALARY in dispatcher.messages[0]["text"]
 
 
 def test_a_comparison_gives_each_roles_own_facts_naming_the_role(three_role_kb, dispatcher, domain):
@@ -83,14 +84,14 @@ def test_a_comparison_gives_each_roles_own_facts_naming_the_role(three_role_kb, 
     assert events == [SlotSet("page_role", None), SlotSet("role", "machine-learning-engineer"),
                       SlotSet("pending_topic", None), SlotSet("last_topic", "salary")]
     ml, platform = (m["text"] for m in dispatcher.messages)
-    assert ml.startswith("**Machine Learning Engineer:**") and "$131,076" in ml and "$97,500" not in ml
-    assert platform.startswith("**Platform Engineer:**") and "$97,500" in platform
+    assert ml.startswith("**Machine Learning Engineer:**") and ML_SALARY in ml and PLATFORM_SALARY not in ml
+    assert platform.startswith("**Platform Engineer:**") and PLATFORM_SALARY in platform
 
 
 def test_a_comparison_with_an_occupation_we_lack_says_which_one_is_not_covered(three_role_kb, dispatcher, domain):
     run("compare_known_and_unknown", dispatcher, domain)
     answer, unknown = dispatcher.messages
-    assert "$48,250" in answer["text"]
+    assert DENTAL_SALARY in answer["text"]
     assert unknown["response"] == "utter_unknown_role_brief" and unknown["mention"] == "data scientist"
 
 
@@ -98,7 +99,7 @@ def test_and_for_another_role_asks_the_last_question_again(three_role_kb, dispat
     events = run("follow_up_for_another_role", dispatcher, domain)
     assert events == [SlotSet("page_role", None), SlotSet("role", "platform-engineer"),
                       SlotSet("pending_topic", None), SlotSet("last_topic", "salary")]
-    assert "$97,500" in dispatcher.messages[0]["text"]
+    assert PLATFORM_SALARY in dispatcher.messages[0]["text"]
 
 
 def test_a_role_named_alone_without_a_follow_up_word_gets_its_overview(three_role_kb, dispatcher, domain):
@@ -109,7 +110,7 @@ def test_a_role_named_alone_without_a_follow_up_word_gets_its_overview(three_rol
 
 def test_part_of_a_role_name_that_nlu_tagged_is_that_role(three_role_kb, dispatcher, domain):
     run("part_of_a_role_name_tagged_by_nlu", dispatcher, domain)
-    assert "$48,250" in dispatcher.messages[0]["text"]
+    assert DENTAL_SALARY in dispatcher.messages[0]["text"]
 
 
 def test_out_of_scope_naming_an_occupation_is_an_unknown_role_not_a_refusal(three_role_kb, dispatcher, domain):
@@ -146,7 +147,7 @@ def test_another_kind_of_engineer_nlu_tagged_is_not_the_engineer_role(one_role_k
 
 def test_a_follow_up_naming_a_role_keeps_the_last_topic_whatever_nlu_read(three_role_kb, dispatcher, domain):
     run("follow_up_nlu_read_as_another_topic", dispatcher, domain)
-    assert "$97,500" in dispatcher.messages[0]["text"]
+    assert PLATFORM_SALARY in dispatcher.messages[0]["text"]
 
 
 def test_a_follow_up_with_a_question_of_its_own_gets_that_question(three_role_kb, dispatcher, domain):
@@ -156,7 +157,7 @@ def test_a_follow_up_with_a_question_of_its_own_gets_that_question(three_role_kb
 
 def test_a_follow_up_on_the_same_role_asks_its_own_topic(three_role_kb, dispatcher, domain):
     events = run("follow_up_about_the_same_role", dispatcher, domain)
-    assert SlotSet("last_topic", "salary") in events and "$131,076" in dispatcher.messages[0]["text"]
+    assert SlotSet("last_topic", "salary") in events and ML_SALARY in dispatcher.messages[0]["text"]
 
 
 def test_naming_a_role_after_which_role_answers_the_waiting_question_whatever_nlu_read(

@@ -9,6 +9,7 @@ import requests
 
 from harness.tracker_store import conversation
 from rasa_ext.rest import DEFAULT_RATE_LIMIT
+from tests.conftest import ML_SALARY
 
 pytestmark = pytest.mark.e2e
 
@@ -44,13 +45,13 @@ def test_odd_messages_get_a_reply(bot, sender, message):
 def test_the_database_survives_sql_looking_text(bot, sender):
     bot.say(sender, "how much does a x' OR '1'='1 make?")
     bot.say(sender, "'; DROP TABLE roles; --")
-    assert "$131,076" in bot.reply_text(sender, "what does the ML engineer job pay?")
+    assert ML_SALARY in bot.reply_text(sender, "what does the ML engineer job pay?")
 
 
 @pytest.mark.parametrize("sender_id", ["../../etc/passwd", "x" * 128, "名前 🙂", "' OR 1=1 --"])
 def test_unusual_sender_ids_are_just_conversations(bot, sender_id):
     sender_id = f"{sender_id[:100]}{uuid.uuid4().hex[:8]}"
-    assert "$131,076" in bot.reply_text(sender_id, "what does it pay?")
+    assert ML_SALARY in bot.reply_text(sender_id, "what does it pay?")
 
 
 @pytest.mark.parametrize("body,fragment", [
@@ -91,4 +92,4 @@ def test_a_thousand_messages_from_one_sender_are_answered_up_to_the_limit_then_r
     assert DEFAULT_RATE_LIMIT <= answered < 200 and refused > 0, (answered, refused)
     recorded = [t for t in conversation(bot.tracker_store_url, sender) if t.kind == "user"]
     assert len(recorded) == answered
-    assert "$131,076" in bot.reply_text(f"{sender}-someone-else", "what does it pay?")
+    assert ML_SALARY in bot.reply_text(f"{sender}-someone-else", "what does it pay?")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import sqlite_url
+from tests.conftest import ML_SALARY, sqlite_url
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ def _new_lines(path, before: int) -> str:
 
 
 def test_action_server_down_gives_a_polite_reply_then_recovers(bot, kb_path, sender):
-    assert "$131,076" in bot.reply_text(sender, "what does it pay?")
+    assert ML_SALARY in bot.reply_text(sender, "what does it pay?")
     log_start = len(bot.rasa.log.read_text(errors="replace"))
     bot.actions.stop()
     try:
@@ -51,7 +51,7 @@ def test_a_broken_database_gives_a_polite_reply_and_a_clear_start_up_error(bot, 
             assert not broken.exists(), "a reader must not create an empty database"
     finally:
         bot.restart_actions(KB_DATABASE_URL=sqlite_url(kb_path))
-    assert "$131,076" in bot.reply_text(sender, "what does it pay?")
+    assert ML_SALARY in bot.reply_text(sender, "what does it pay?")
 
 
 def test_a_restarted_rasa_server_resumes_conversations_from_the_tracker_store(bot, sender):
@@ -61,7 +61,7 @@ def test_a_restarted_rasa_server_resumes_conversations_from_the_tracker_store(bo
     bot.rasa.stop()
     bot.rasa.start()
     second = bot.reply_text(sender, "and what does it pay?")
-    assert "$131,076" in second
+    assert ML_SALARY in second
     stored = conversation(bot.tracker_store_url, sender)
     assert [(t.kind, t.text) for t in stored] == [
         ("user", "tell me about the ML engineer job"), ("bot", first),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import ML_SALARY
+
 pytestmark = pytest.mark.e2e
 
 ROLE = "machine-learning-engineer"
@@ -32,7 +34,7 @@ def test_every_topic_is_answered_with_its_facts(bot, kb, sender, question, topic
 
 def test_salary_reply_states_figure_period_and_source(bot, sender):
     reply = bot.reply_text(sender, "how much does a machine learning engineer make?")
-    assert "$131,076" in reply and "per year" in reply and "Indeed Salaries" in reply
+    assert ML_SALARY in reply and "per year" in reply and "Indeed Salaries" in reply
     for factor in ("geographic location", "experience", "education", "certifications"):
         assert factor in reply
 
@@ -55,7 +57,7 @@ def test_specific_questions_get_the_specific_facts(bot, sender, question, expect
 def test_context_carries_across_turns(bot, sender):
     first = bot.reply_text(sender, "tell me about the ML engineer job")
     assert "chatbots" in first
-    assert "$131,076" in bot.reply_text(sender, "and what does it pay?")
+    assert ML_SALARY in bot.reply_text(sender, "and what does it pay?")
 
 
 @pytest.mark.parametrize("question,occupation", [
@@ -66,7 +68,7 @@ def test_a_role_the_bot_does_not_know_is_never_answered_with_another(bot, sender
     reply = bot.reply_text(sender, question)
     assert occupation in reply.lower() and "don't have any information" in reply
     assert "Machine Learning Engineer" in reply  # the roles it does know
-    assert "$131,076" not in reply and "R, Java and Python" not in reply
+    assert ML_SALARY not in reply and "R, Java and Python" not in reply
 
 
 @pytest.mark.parametrize("question,label", [
@@ -106,4 +108,4 @@ def test_empty_and_huge_messages_get_a_reply_not_a_crash(bot, sender, message):
     replies = bot.say(sender, message)
     assert replies and all(r.get("text") for r in replies)
     assert not any("Traceback" in r["text"] for r in replies)
-    assert bot.reply_text(sender, "what does it pay?").count("$131,076") == 1
+    assert bot.reply_text(sender, "what does it pay?").count(ML_SALARY) == 1

@@ -9,6 +9,7 @@ import pytest
 from bot.application import ApplicationSettings
 from bot.errors import JobFileError
 from bot.jobfiles import read_knowledge
+from tests.conftest import DENTAL_SALARY, ML_SALARY
 
 JOB = "jobs/machine-learning-engineer.yml"
 
@@ -40,7 +41,7 @@ def test_the_real_knowledge_files_are_valid():
 
 def test_a_quote_not_in_the_source_names_file_line_and_field(knowledge_copy: Path):
     job = knowledge_copy / JOB
-    _edit(job, "$131,076 per year.", "$150,000 per year.")
+    _edit(job, f"{ML_SALARY} per year.", "$150,000 per year.")
     (problem,) = _problems(knowledge_copy)
     assert problem.path == job
     assert problem.field == "topics.salary[0].quote"
@@ -53,7 +54,7 @@ def test_a_quote_not_in_the_source_names_file_line_and_field(knowledge_copy: Pat
 
 def test_a_figure_missing_from_its_quote_is_an_invented_fact(knowledge_copy: Path):
     job = knowledge_copy / JOB
-    _edit(job, "$131,076 (US dollars) per year.", "$141,076 (US dollars) per year.")
+    _edit(job, f"{ML_SALARY} (US dollars) per year.", "$141,076 (US dollars) per year.")
     (problem,) = _problems(knowledge_copy)
     assert problem.field == "topics.salary[0].text"
     assert "'141,076'" in problem.message
@@ -117,7 +118,7 @@ def test_two_roles_cannot_share_a_name(knowledge_with_fixture_role: Path):
 def test_every_problem_of_every_file_is_reported_at_once(knowledge_with_fixture_role: Path):
     _edit(knowledge_with_fixture_role / JOB, "title: Machine Learning Engineer\n", "")
     _edit(knowledge_with_fixture_role / "jobs" / "dental-hygiene-coordinator.yml",
-          "$48,250 per year.", "$58,250 per year.")
+          f"{DENTAL_SALARY} per year.", "$58,250 per year.")
     problems = _problems(knowledge_with_fixture_role)
     assert {p.path.name for p in problems} == {
         "machine-learning-engineer.yml", "dental-hygiene-coordinator.yml"}

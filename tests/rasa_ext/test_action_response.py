@@ -12,7 +12,7 @@ from rasa_ext.action_response import install_fast_action_response_check, validat
 WELL_FORMED = [
     {"events": [], "responses": []},
     {"events": [{"event": "slot", "name": "role", "value": "Machine Learning Engineer"}],
-     "responses": [{"text": "It pays $131,076 a year.", "buttons": []}]},
+     "responses": [{"text": "It pays $120,000 a year.", "buttons": []}]},
     {"responses": [{"response": "utter_greet"}]},
     {},
 ]

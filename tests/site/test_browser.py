@@ -26,6 +26,7 @@ from harness.browser import (
 )
 from harness.servers import DEFAULT_MODEL, ROOT, Bot, free_port
 from harness.waiting import wait_for
+from tests.conftest import DENTAL_SALARY, ML_SALARY
 from tests.site.conftest import FIXTURE_ROLE, MARKUP_ROLE, REAL_ROLE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -174,28 +175,28 @@ def test_the_chat_answers_for_the_page_role_and_keeps_the_conversation(site, bro
     chat.screenshot("01-job-page.png")
 
     chat.open().wait_for_greeting()
-    answer = chat.ask("what is the salary?", "$131,076")
+    answer = chat.ask("what is the salary?", ML_SALARY)
     assert "Machine Learning Engineer" in answer
     chat.screenshot("02-chat-salary.png")
 
     # A reload keeps the conversation (the widget's localStorage + Rasa's session).
     chat.load(site.url(f"/jobs/{REAL_ROLE}")).open()
-    chat.wait(lambda: any("$131,076" in r for r in chat.replies()), 10, "the history after reload")
+    chat.wait(lambda: any(ML_SALARY in r for r in chat.replies()), 10, "the history after reload")
     assert "what is the salary?" in chat.sent()
     chat.screenshot("03-after-reload.png")
 
     # Another role's page: same conversation, and the same question is about that role now.
     chat.load(site.url(f"/jobs/{FIXTURE_ROLE}")).open()
-    chat.wait(lambda: any("$131,076" in r for r in chat.replies()), 10, "the history on another page")
+    chat.wait(lambda: any(ML_SALARY in r for r in chat.replies()), 10, "the history on another page")
     before = len(chat.replies())
-    answer = chat.ask("what is the salary?", "$48,250")
-    assert "Dental Hygiene Coordinator" in answer and "$131,076" not in answer
-    assert not any("$131,076" in r for r in new_replies_after(chat, before))
+    answer = chat.ask("what is the salary?", DENTAL_SALARY)
+    assert "Dental Hygiene Coordinator" in answer and ML_SALARY not in answer
+    assert not any(ML_SALARY in r for r in new_replies_after(chat, before))
     chat.screenshot("04-second-role.png")
 
     # And back: the page, not the last answer, decides the role.
     chat.load(site.url(f"/jobs/{REAL_ROLE}")).open()
-    assert "$131,076" in chat.ask("and what does it pay?", "$131,076")
+    assert ML_SALARY in chat.ask("and what does it pay?", ML_SALARY)
     assert chat.sent().count("what is the salary?") == 2
 
 
@@ -416,8 +417,8 @@ def test_a_question_with_no_role_gets_a_button_per_role_and_a_click_answers_it(s
     before = len(chat.replies())
     chat.js("Array.from(document.querySelectorAll('.rw-replies .rw-reply'))"
             ".find(b => b.innerText.trim() === 'Dental Hygiene Coordinator').click()")
-    answer = chat.wait(lambda: [r for r in chat.replies()[before:] if "$48,250" in r],
+    answer = chat.wait(lambda: [r for r in chat.replies()[before:] if DENTAL_SALARY in r],
                        REPLY_SECONDS, "the answer for the role clicked")[0]
-    assert "$131,076" not in answer
+    assert ML_SALARY not in answer
     time.sleep(0.4)
     chat.screenshot("11-which-role-answered.png")

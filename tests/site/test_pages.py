@@ -17,7 +17,7 @@ from bot import KnowledgeBase
 from careers.config import Settings
 from careers.pages import APPLY_TOPIC, Renderer
 from harness.browser import CareersSite
-from tests.conftest import sqlite_url
+from tests.conftest import DENTAL_SALARY, ML_SALARY, sqlite_url
 from tests.site.conftest import CLOSED_ROLE, FIXTURE_ROLE, LINK_ROLE, MARKUP_ROLE, REAL_ROLE
 
 CAREERS = Path(__file__).resolve().parents[2] / "careers"
@@ -136,15 +136,15 @@ def test_salary_is_shown_with_its_source(site):
     body = get(site, f"/jobs/{REAL_ROLE}").text
     salary = section_text(body, "salary")
     assert salary.startswith("Salary According to Indeed Salaries, the average salary for a "
-                             "Machine Learning Engineer is $131,076 (US dollars) per year.")
+                             f"Machine Learning Engineer is {ML_SALARY} (US dollars) per year.")
     # ... and the job description's own sentence it comes from.
     assert ("According to Indeed Salaries, the average salary for a Machine Learning Engineer "
-            "is $131,076 per year.") in salary
+            f"is {ML_SALARY} per year.") in salary
     assert section_text(body, "reporting").startswith(
         "Who you'll report to Usually whoever oversees AI development at the company.")
     dental = section_text(get(site, f"/jobs/{FIXTURE_ROLE}").text, "salary")
-    assert "According to the clinic's pay survey" in dental and "$48,250" in dental
-    assert "$131,076" not in dental
+    assert "According to the clinic's pay survey" in dental and DENTAL_SALARY in dental
+    assert ML_SALARY not in dental
 
 
 def test_templates_and_static_files_hold_no_role_fact(site_kb: KnowledgeBase):
@@ -153,7 +153,7 @@ def test_templates_and_static_files_hold_no_role_fact(site_kb: KnowledgeBase):
     own_files = [p for p in CAREERS.rglob("*") if p.is_file() and "vendor" not in p.parts
                  and p.suffix in (".html", ".css", ".js", ".py", ".svg")]
     assert own_files
-    needles = ["Machine Learning", "Dental", "$131,076", "131,076", "Indeed", "$48,250"]
+    needles = ["Machine Learning", "Dental", ML_SALARY, ML_SALARY.lstrip("$"), "Indeed", DENTAL_SALARY]
     for path in own_files:
         content = path.read_text(encoding="utf-8")
         for needle in needles:

@@ -28,7 +28,7 @@ def test_bullets_and_bold_labels_become_slack_bullets_and_bold():
 
 
 def test_plain_text_is_unchanged():
-    text = ("According to Indeed Salaries, the average salary is $131,076 (US dollars) per "
+    text = ("According to Indeed Salaries, the average salary is $120,000 (US dollars) per "
             "year. Pay may be more or less.")
     assert to_mrkdwn(text) == text
 

@@ -26,7 +26,7 @@ from harness.waiting import wait_for
 from rasa_ext.relay import (ACKNOWLEDGEMENT, CANDIDATE_PREFIX, ENDED_NOTICE, RECRUITER_PREFIX,
                             RELAY_KEY, THREAD_DONE, THREAD_NOT_DELIVERED,
                             THREAD_WEB_CHAT_CLOSED)
-from tests.conftest import KNOWLEDGE, sqlite_url
+from tests.conftest import KNOWLEDGE, ML_SALARY, sqlite_url
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackClient, bolt, fresh
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,6 @@ pytestmark = pytest.mark.e2e
 RECRUITERS = "CRECRUIT01"
 RECRUITER = "URECRUIT01"
 API_TOKEN = "relay-api-token"
-SALARY = "$131,076"
 ROLE = "machine-learning-engineer"
 CHANNEL_MESSAGE = bolt("test_message__message_body")  # a person's message in a channel
 EDIT = bolt("test_message_changed__event_payload")
@@ -205,7 +204,7 @@ def test_a_recruiters_reply_appears_live_in_the_web_chat_and_the_candidates_answ
 def test_a_rest_candidates_messages_go_to_the_thread_and_the_tracker_not_to_the_bot(
         bot, store, slack):
     sender = f"rest-{uuid.uuid4().hex[:8]}"
-    assert SALARY in bot.reply_text(sender, "what does it pay?", page=ROLE)
+    assert ML_SALARY in bot.reply_text(sender, "what does it pay?", page=ROLE)
     handoff = open_handoff(store, slack, sender, "rest")
 
     assert [r["text"] for r in bot.say(sender, "what does it pay? <!channel>")] == [ACKNOWLEDGEMENT]
@@ -242,7 +241,7 @@ def test_done_ends_the_chat_the_candidate_is_told_and_the_bot_answers_again(
     assert web_chat.next_reply(30) == ENDED_NOTICE
     assert wait_thread_post(slack, handoff, THREAD_DONE) == THREAD_DONE
     assert store.handoff(handoff.id).status == "closed"
-    assert SALARY in web_chat.say("what does it pay?", role=ROLE)
+    assert ML_SALARY in web_chat.say("what does it pay?", role=ROLE)
     no_more_replies(web_chat, 1.5)  # the rest of the answer
     assert [e["text"] for e in relayed(bot, web_chat.session_id, "ended")] == [ENDED_NOTICE]
 
@@ -307,7 +306,7 @@ def test_an_idle_handoff_is_closed_by_the_sweep_and_the_web_chat_is_told_at_once
     notices = relayed(bot, web_chat.session_id, "timed_out")
     assert [(e["text"], e["metadata"][RELAY_KEY]["live"]) for e in notices] == \
         [(ENDED_NOTICE, True)]
-    assert SALARY in web_chat.say("what does it pay?", role=ROLE)  # the bot again
+    assert ML_SALARY in web_chat.say("what does it pay?", role=ROLE)  # the bot again
 
 
 def test_after_the_timeout_the_candidate_is_told_and_answered_by_the_bot(bot, store, slack):
@@ -315,7 +314,7 @@ def test_after_the_timeout_the_candidate_is_told_and_answered_by_the_bot(bot, st
     long_ago = datetime.now(timezone.utc) - timedelta(minutes=61)  # default timeout: 60
     handoff = open_handoff(store, slack, sender, "rest", posted_at=long_ago)
     texts = [r["text"] for r in bot.say(sender, "what does it pay?", page=ROLE)]
-    assert texts[0] == ENDED_NOTICE and SALARY in " ".join(texts[1:])
+    assert texts[0] == ENDED_NOTICE and ML_SALARY in " ".join(texts[1:])
     assert store.handoff(handoff.id).status == "closed"
     wait_thread_post(slack, handoff, "the chat has closed")
 
@@ -356,7 +355,7 @@ def test_a_thread_that_is_no_handoffs_is_not_relayed_and_a_mention_there_is_answ
                     channel=RECRUITERS, user=RECRUITER, thread_ts=parent)
     assert client.send(mention).status_code == 200
     post = slack.wait_for_post(channel=RECRUITERS, thread_ts=parent)
-    assert SALARY in post["text"]
+    assert ML_SALARY in post["text"]
 
 
 def test_the_log_holds_no_relayed_text(bot, store, slack, client):

@@ -21,13 +21,12 @@ from bot.loader import load_knowledge
 from harness.fake_slack import BOT_USER_ID, FakeSlack, sign
 from harness.servers import DEFAULT_MODEL, Bot
 from rasa_ext.mrkdwn import to_mrkdwn
-from tests.conftest import KNOWLEDGE, sqlite_url
+from tests.conftest import KNOWLEDGE, ML_SALARY, sqlite_url
 from tests.slack.conftest import (BOT_TOKEN, SIGNATURE, SIGNING_SECRET, SlackClient, body_of,
                                   bolt, fresh)
 
 pytestmark = pytest.mark.e2e
 
-SALARY = "$131,076"
 API_TOKEN = "test-api-token"
 ROLE = "machine-learning-engineer"
 MENTION = bolt("test_events__valid_event_body")  # app_mention "<@W111> Hi there!" in C111
@@ -132,7 +131,7 @@ def test_a_mention_in_a_channel_is_answered_there_without_the_mention_reaching_n
     response = client.send(payload)
     assert response.status_code == 200
     post = slack.wait_for_post(channel=event["channel"])
-    assert SALARY in post["text"] and "per year" in post["text"]
+    assert ML_SALARY in post["text"] and "per year" in post["text"]
     assert "thread_ts" not in post
     assert user_texts(bot, event["user"]) == [question]
     assert len(slack.posts(channel=event["channel"])) == 1
@@ -154,7 +153,7 @@ def test_a_mention_inside_a_thread_is_answered_in_that_thread(slack, client):
                     thread_ts=parent)
     assert client.send(payload).status_code == 200
     post = slack.wait_for_post(channel=payload["event"]["channel"])
-    assert post["thread_ts"] == parent and SALARY in post["text"]
+    assert post["thread_ts"] == parent and ML_SALARY in post["text"]
 
 
 def test_a_direct_message_in_a_thread_is_answered_in_that_thread(slack, client):
@@ -162,7 +161,7 @@ def test_a_direct_message_in_a_thread_is_answered_in_that_thread(slack, client):
     payload = fresh(DM, text="how much does a machine learning engineer make?", thread_ts=parent)
     assert client.send(payload).status_code == 200
     post = slack.wait_for_post(channel=payload["event"]["channel"])
-    assert post["thread_ts"] == parent and SALARY in post["text"]
+    assert post["thread_ts"] == parent and ML_SALARY in post["text"]
 
 
 @pytest.mark.parametrize("question", ["which skills and qualifications do I need?",
@@ -207,7 +206,7 @@ def test_json_with_a_charset_is_read_too(slack, client):
     body = body_of(payload)
     headers = {**sign(SIGNING_SECRET, body), "Content-Type": "application/json; charset=utf-8"}
     assert client.post(body, headers).status_code == 200
-    assert SALARY in slack.wait_for_post(channel=payload["event"]["channel"])["text"]
+    assert ML_SALARY in slack.wait_for_post(channel=payload["event"]["channel"])["text"]
 
 
 # -- refused: never signed by Slack, stale, or not what Slack sends ----------------------------
@@ -331,7 +330,7 @@ def test_slack_retries_and_resends_of_an_answered_event_are_not_answered_again(s
     payload = fresh(DM, text="how much does a machine learning engineer make?")
     channel = payload["event"]["channel"]
     assert client.send(payload).status_code == 200
-    assert SALARY in slack.wait_for_post(channel=channel)["text"]
+    assert ML_SALARY in slack.wait_for_post(channel=channel)["text"]
     with nothing_posted(slack, client, user=payload["event"]["user"]):
         for number, reason in [("1", "http_timeout"), ("2", "http_error"), ("3", "unknown_error")]:
             response = client.send(payload, **{"X-Slack-Retry-Num": number,
@@ -349,7 +348,7 @@ def test_a_retry_of_an_event_that_never_arrived_is_answered_once(slack, client):
     channel = payload["event"]["channel"]
     assert client.send(payload, **{"X-Slack-Retry-Num": "1",
                                    "X-Slack-Retry-Reason": "http_error"}).status_code == 200
-    assert SALARY in slack.wait_for_post(channel=channel)["text"]
+    assert ML_SALARY in slack.wait_for_post(channel=channel)["text"]
     with nothing_posted(slack, client, user=payload["event"]["user"]):
         assert client.send(payload, **{"X-Slack-Retry-Num": "2",
                                        "X-Slack-Retry-Reason": "http_error"}).status_code == 200
@@ -364,7 +363,7 @@ def test_a_message_delivered_as_dm_message_and_app_mention_is_answered_once(slac
     assert mention["event_id"] != dm["event_id"]
     channel = dm["event"]["channel"]
     assert client.send(dm).status_code == 200
-    assert SALARY in slack.wait_for_post(channel=channel)["text"]
+    assert ML_SALARY in slack.wait_for_post(channel=channel)["text"]
     with nothing_posted(slack, client, user=dm["event"]["user"]):
         response = client.send(mention)
         assert response.status_code == 200 and response.text == "Already handled."
@@ -400,7 +399,7 @@ def test_one_user_cannot_flood_the_bot(slack, client):
     # Someone else is still answered at once.
     other = fresh(DM, text="what does it pay?")
     assert client.send(other).status_code == 200
-    assert SALARY in slack.wait_for_post(channel=other["event"]["channel"])["text"]
+    assert ML_SALARY in slack.wait_for_post(channel=other["event"]["channel"])["text"]
 
 
 def test_rasas_http_api_needs_the_token(bot):
@@ -420,6 +419,6 @@ def test_which_role_is_asked_in_slack_as_a_plain_list(bot, slack, client, knowle
         post = slack.wait_for_post(channel=payload["event"]["channel"])
         assert "Which role do you mean?" in post["text"]
         assert "Dental Hygiene Coordinator" in post["text"] and "Machine Learning Engineer" in post["text"]
-        assert "blocks" not in post and SALARY not in post["text"]
+        assert "blocks" not in post and ML_SALARY not in post["text"]
     finally:
         load_knowledge(KNOWLEDGE, bot.kb_url)
