@@ -1,5 +1,5 @@
-"""When NLU is unsure what was asked, a role named in the message, or two role questions
-asked at once, still decide the reply."""
+"""When NLU is unsure what was asked, a role named in the message or the job page it was
+asked on, or two role questions asked at once, still decide the reply."""
 from __future__ import annotations
 
 import logging
@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_topic import (answer_topics, follow_up_topic, only_names_a_role, topic_in,
                                   waiting_topic)
-from actions.context import named_in_message, role_mentions
+from actions.context import named_in_message, page_role, role_mentions
 from actions.knowledge import knowledge_base
 from actions.not_described import say_not_described
 from actions.offloaded import OffTheEventLoop
@@ -59,13 +59,12 @@ def best_guess(tracker: Tracker) -> List[str]:
 
 
 def likely_question(tracker: Tracker) -> List[str]:
-    """For an unclear message that names a role: the question waiting for a role, or the
-    last one for a follow-up; both questions if it asks two; NLU's best intent if it is a
-    role question at least UNCLEAR_GUESS_MIN_CONFIDENCE likely; the question waiting for a
-    role (else the overview) for a role name and little else (NLU's best is inform_role);
-    else [] (the question is
-    about something the description does not cover: "will my tattoos be a problem as a
-    nurse?" must not get the nurse's skills)."""
+    """For an unclear message about a role (named, or the job page's): the question waiting
+    for a role, or the last one for a follow-up; both questions if it asks two; NLU's best
+    intent if it is a role question at least UNCLEAR_GUESS_MIN_CONFIDENCE likely; the
+    question waiting for a role (else the overview) for a role name and little else (NLU's
+    best is inform_role); else [] (the question is about something the description does
+    not cover: "will my tattoos be a problem as a nurse?" must not get the nurse's skills)."""
     follow_up = follow_up_topic(tracker)
     if follow_up:
         return [follow_up]
@@ -110,12 +109,12 @@ class ActionOutOfScope(OffTheEventLoop, Action):
 class ActionNotUnderstood(OffTheEventLoop, Action):
     """The reply to a message NLU could not classify with confidence.
 
-    A message that names a role is about that role even when the rest is unclear ("what's
-    an MLE", "ok and for the ML engineer?"): answer NLU's best guess if it is likely enough
-    (see `likely_question`), else say the description doesn't say; an occupation the
-    knowledge base lacks gets "no information on that role". A message
-    naming no role still gets both answers when it clearly asks two role questions; any
-    other message is asked to be rephrased.
+    A message that names a role, or is asked on a role's job page, is about that role even
+    when the rest is unclear ("what's an MLE", "ok and for the ML engineer?", "whats the
+    sallary" on the page): answer NLU's best guess if it is likely enough (see
+    `likely_question`), else say the description doesn't say; an occupation the knowledge
+    base lacks gets "no information on that role". Any other message still gets both
+    answers when it clearly asks two role questions, else is asked to be rephrased.
     """
 
     def name(self) -> Text:
@@ -124,14 +123,15 @@ class ActionNotUnderstood(OffTheEventLoop, Action):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         try:
-            named = bool(role_mentions(tracker)) or bool(named_in_message(tracker, knowledge_base()))
+            about_a_role = bool(role_mentions(tracker) or page_role(tracker)
+                                or named_in_message(tracker, knowledge_base()))
         except KnowledgeBaseUnavailable as exc:
             log.error("Knowledge base unavailable while handling a fallback: %s", exc)
-            named = False
+            about_a_role = False
         several = None if follow_up_topic(tracker) else asked(tracker)
         if several:
             return answer_questions(dispatcher, tracker, several)
-        topics = likely_question(tracker) if named else two_questions(tracker)
+        topics = likely_question(tracker) if about_a_role else two_questions(tracker)
         if topics:
             try:
                 knowledge_base().check()
@@ -139,7 +139,7 @@ class ActionNotUnderstood(OffTheEventLoop, Action):
                 log.error("Knowledge base unavailable while handling a fallback: %s", exc)
             else:
                 return answer_topics(dispatcher, tracker, topics)
-        elif named:
+        elif about_a_role:
             return say_not_described(dispatcher, tracker)
         note_gap(tracker, tracker.get_slot("role"), None, "not_understood")
         dispatcher.utter_message(response="utter_default")

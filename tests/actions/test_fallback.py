@@ -101,3 +101,25 @@ def test_an_unclear_question_naming_a_role_gets_the_best_guess_when_it_is_likely
     ActionNotUnderstood().answer(dispatcher, tracker, domain)
     (message,) = dispatcher.messages
     assert all(f.text in message["text"] for f in kb_facts("skills"))
+
+
+def test_an_unclear_question_on_a_job_page_gets_the_best_guess_about_that_role(
+        one_role_kb, dispatcher, domain):
+    """"whats the sallary" on the Machine Learning Engineer's page, read as 0.40 salary:
+    the page names the role as clearly as the message could."""
+    events = ActionNotUnderstood().answer(dispatcher, load_tracker("fallback_on_page_best_guess"), domain)
+    (message,) = dispatcher.messages
+    assert ML_SALARY in message["text"]
+    assert SlotSet("role", "machine-learning-engineer") in events
+
+
+def test_an_unclear_question_on_a_job_page_with_no_likely_topic_is_not_described(
+        one_role_kb, kb_facts, dispatcher, domain):
+    """"does the team do friday drinks" on the page, read as 0.12 skills: the
+    description doesn't say, rather than the skills list or "didn't understand"."""
+    events = ActionNotUnderstood().answer(dispatcher, load_tracker("fallback_on_page_unclear_guess"), domain)
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_not_described"
+    assert message["role_title"] == "Machine Learning Engineer"
+    assert SlotSet("role", "machine-learning-engineer") in events
+    assert not any(f.text in str(message) for f in kb_facts("skills"))
