@@ -85,9 +85,10 @@ def _extends(entity: str, mention: str) -> bool:
 
 
 def is_boss_word(mention: Mention, topic: Optional[str]) -> bool:
-    """In a reporting-line question, "supervisor" or "manager" name the boss, not a role."""
+    """In a reporting-line question, "supervisor" or "manager" (or a typo of them) name the
+    boss, not a role."""
     return (topic == "reporting" and not mention.full_name
-            and normalize(mention.text) in SUPERVISOR_WORDS)
+            and normalize(mention.phrase or mention.text) in SUPERVISOR_WORDS)
 
 
 def choose_role(tracker: Tracker, kb: KnowledgeBase, topic: Optional[str] = None) -> RoleChoice:

@@ -5,7 +5,9 @@ model), so a role loaded a second ago is recognised without retraining or a rest
 spaCy's tokenizer and PhraseMatcher find, over singularised lower-case words:
 - a role's full names (title, aliases, the title without seniority words): that role;
 - the last words of a role's names ("the nurse job", "the driver one"): every role whose
-  name ends so, one (that role) or several (the user is asked which);
+  name ends so, one (that role) or several (the user is asked which), when they end as an
+  occupation or the role's title does: "engineering", the end of the alias "machine
+  learning engineering", is a field ("what is naval engineering?"), not a person;
 - occupation titles from O*NET and the BLS (third_party/occupations): an occupation the
   knowledge base does not have, so the bot says so instead of answering for another role.
 Roles of the knowledge base win over the occupation list: a full role name always, a
@@ -19,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from bot.names import singular
 
@@ -54,6 +56,7 @@ class Mention:
     text: str  # as typed
     slugs: Tuple[str, ...]  # the roles it fits: one, several (ask which) or none (unknown)
     full_name: bool = False  # a role's whole name, not only its last words
+    phrase: str = ""  # the name's words it matched, typos corrected ("superviser" -> "supervisor")
 
     @property
     def known(self) -> bool:
@@ -137,13 +140,16 @@ class RoleMatcher:
         self.full: Dict[str, str] = {}  # comparable name -> slug
         self.partial: Dict[str, Set[str]] = {}  # last words -> slugs
         self.vocabulary: Set[str] = set()  # every word of every name
+        heads = set(occupation_heads())  # what the last words must end with
         for role in roles:
+            title = words(role.names[0]) if role.names else []
+            heads.update(title[-1:])
             for name in role_names(role):
                 self.full.setdefault(name, role.slug)
                 self.vocabulary.update(name.split())
         for name, slug in self.full.items():
             for part in partial_names(name):
-                if part not in self.full:
+                if part not in self.full and part.split()[-1] in heads:
                     self.partial.setdefault(part, set()).add(slug)
         self.matcher = _phrase_matcher()
         for key, phrases in ((_FULL, self.full), (_PART, self.partial)):
@@ -200,6 +206,12 @@ def occupation_matcher() -> OccupationMatcher:
     return OccupationMatcher(read_occupations())
 
 
+@lru_cache(maxsize=1)
+def occupation_heads() -> FrozenSet[str]:
+    """The last word of every occupation title ("engineer", "nurse", "driver")."""
+    return frozenset(ws[-1] for ws in map(words, read_occupations()) if ws)
+
+
 @dataclass(frozen=True)
 class _Span:
     start: int  # word index
@@ -249,7 +261,7 @@ def find_mentions(text: str, roles: RoleMatcher,
     for span in sorted(chosen, key=lambda s: s.start):
         typed = text.replace("’", "'")[tokens[span.start][1]:tokens[span.end - 1][2]]
         slugs = () if span.kind == _OCCUPATION else roles.slugs(span.phrase, span.kind)
-        mentions.append(Mention(typed, slugs, full_name=span.kind == _FULL))
+        mentions.append(Mention(typed, slugs, full_name=span.kind == _FULL, phrase=span.phrase))
     return mentions
 
 

@@ -13,7 +13,8 @@ from bot.mentions import NamedRole, RoleMatcher, find_mentions, occupation_match
 from tests.conftest import KNOWLEDGE, SHIPPED_KNOWLEDGE, sqlite_url
 
 ROLES = [
-    NamedRole("machine-learning-engineer", ("Machine Learning Engineer", "ML engineer", "MLE")),
+    NamedRole("machine-learning-engineer", ("Machine Learning Engineer", "ML engineer", "MLE",
+                                            "machine learning engineering")),
     NamedRole("software-engineer", ("Software Engineer",)),
     NamedRole("registered-nurse", ("Registered Nurse", "RN")),
     NamedRole("staff-accountant", ("Staff Accountant",)),
@@ -52,6 +53,8 @@ def found(text: str, matcher: RoleMatcher):
     # A longer occupation is not the role whose last word it contains.
     ("what does a senior software engineer make", [("software engineer", ("software-engineer",))]),
     ("how much does a civil engineer earn", [("civil engineer", ())]),
+    # An alias that names the field: whole, it is the role; its last word alone is a field.
+    ("any machine learning engineering jobs?", [("machine learning engineering", ("machine-learning-engineer",))]),
 ])
 def test_roles_are_found_by_any_of_their_names(matcher, text, expected):
     assert found(text, matcher) == expected
@@ -73,6 +76,7 @@ def test_occupations_the_knowledge_base_lacks_are_found_as_unknown(matcher, text
     "who would be my manager?", "who is the hiring manager", "what does it pay?",
     "what benefits do you offer?", "which models would I train", "can I talk to a recruiter?",
     "what kind of person are you hoping to hire?", "/inform_role",
+    "what is naval engineering", "when was electrical engineering created",
 ])
 def test_words_that_are_not_a_role_here_are_not_found(matcher, text):
     assert found(text, matcher) == []
@@ -110,3 +114,8 @@ def test_a_reloaded_knowledge_base_is_matched_without_a_restart(tmp_path, knowle
 ])
 def test_part_of_a_name_that_nlu_tagged_finds_the_roles_it_belongs_to(matcher, text, slugs):
     assert matcher.containing(text) == slugs
+
+
+def test_a_typo_is_found_with_the_word_it_stands_for(matcher):
+    (mention,) = find_mentions("whos the superviser", matcher, occupation_matcher())
+    assert (mention.text, mention.phrase, mention.full_name) == ("superviser", "supervisor", False)
