@@ -140,6 +140,7 @@ class RoleMatcher:
         self.full: Dict[str, str] = {}  # comparable name -> slug
         self.partial: Dict[str, Set[str]] = {}  # last words -> slugs
         self.vocabulary: Set[str] = set()  # every word of every name
+        self.english = english_words()  # words that are not typos
         heads = set(occupation_heads())  # what the last words must end with
         for role in roles:
             title = words(role.names[0]) if role.names else []
@@ -157,8 +158,9 @@ class RoleMatcher:
                 self.matcher.add(key, [_doc(p.split()) for p in phrases])
 
     def corrected(self, word: str) -> str:
-        """The word of a role's name a typed word is a typo of, else the word itself."""
-        if len(word) < _MIN_TYPO_LENGTH or word in self.vocabulary:
+        """The word of a role's name a typed word is a typo of, else the word itself (an
+        English word is no typo: "drive" is not "driver", "engineering" not "engineer")."""
+        if len(word) < _MIN_TYPO_LENGTH or word in self.vocabulary or word in self.english:
             return word
         close = difflib.get_close_matches(word, [v for v in self.vocabulary if v[:1] == word[:1]],
                                           n=1, cutoff=TYPO_CUTOFF)
@@ -204,6 +206,14 @@ def read_occupations(path: Path = OCCUPATIONS) -> List[str]:
 @lru_cache(maxsize=1)
 def occupation_matcher() -> OccupationMatcher:
     return OccupationMatcher(read_occupations())
+
+
+@lru_cache(maxsize=1)
+def english_words() -> FrozenSet[str]:
+    """The word forms and lemmas of spaCy's English lemma table, lower-case (about 46,000)."""
+    from bot.nlp import read_lemma_lookup  # imports spaCy: only when a matcher is used
+
+    return frozenset(w.lower() for pair in read_lemma_lookup().items() for w in pair)
 
 
 @lru_cache(maxsize=1)

@@ -24,12 +24,17 @@ from spacy.pipeline import EntityRuler, Lemmatizer
 ENTITY_LABEL = "role"
 
 
-def _lemma_table() -> Dict[str, str]:
-    """spaCy's English lemma lookup table, extended so that case does not matter."""
+def read_lemma_lookup() -> Dict[str, str]:
+    """spaCy's English lemma lookup table (spacy-lookups-data): word form -> lemma."""
     import spacy_lookups_data
 
-    table: Dict[str, str] = srsly.read_gzip_json(
-        spacy_lookups_data.get_file("en_lemma_lookup.json.gz"))
+    return cast(Dict[str, str], srsly.read_gzip_json(
+        spacy_lookups_data.get_file("en_lemma_lookup.json.gz")))
+
+
+def _lemma_table() -> Dict[str, str]:
+    """spaCy's English lemma lookup table, extended so that case does not matter."""
+    table = read_lemma_lookup()
     extended = dict(table)
     for form, lemma in table.items():
         if form.islower():

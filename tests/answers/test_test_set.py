@@ -11,12 +11,12 @@ from harness.nlu_sets import TEST
 
 pytestmark = pytest.mark.e2e
 
-# Reached on the test set: 93.3 % accuracy (89.3 % before an unclear question asked on a
-# job page was taken as about that page's role), 1.9 % false answers (docs/intents.md).
-# Issue 13 asks 95 % and 1 %: not reached yet. These gates hold what is reached, so a
-# change that makes answers worse fails.
-MIN_ACCURACY = 0.91
-MAX_FALSE_ANSWER_RATE = 0.03
+# Reached on the test set: 94.0 % accuracy, 1.0 % false answers (4/419); 89.3 % and 1.9 %
+# before unclear questions on a job page were taken as about its role and role names
+# stopped matching fields and English words (docs/intents.md). Issue 13 asks 95 % and at
+# most 1 %. These gates hold what is reached, so a change that makes answers worse fails.
+MIN_ACCURACY = 0.92
+MAX_FALSE_ANSWER_RATE = 0.015
 
 
 def test_answers_to_the_test_set_meet_the_gate(bot, shipped):

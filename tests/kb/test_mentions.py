@@ -77,6 +77,7 @@ def test_occupations_the_knowledge_base_lacks_are_found_as_unknown(matcher, text
     "what benefits do you offer?", "which models would I train", "can I talk to a recruiter?",
     "what kind of person are you hoping to hire?", "/inform_role",
     "what is naval engineering", "when was electrical engineering created",
+    "is it safe to drive to my sister's with a grinding noise when I brake",
 ])
 def test_words_that_are_not_a_role_here_are_not_found(matcher, text):
     assert found(text, matcher) == []
