@@ -210,7 +210,7 @@ def occupation_matcher() -> OccupationMatcher:
 
 @lru_cache(maxsize=1)
 def english_words() -> FrozenSet[str]:
-    """The word forms and lemmas of spaCy's English lemma table, lower-case (about 46,000)."""
+    """The word forms and lemmas of spaCy's English lemma table, lower-case (about 67,000)."""
     from bot.nlp import read_lemma_lookup  # imports spaCy: only when a matcher is used
 
     return frozenset(w.lower() for pair in read_lemma_lookup().items() for w in pair)
