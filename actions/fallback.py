@@ -140,17 +140,24 @@ class ActionNotUnderstood(OffTheEventLoop, Action):
             else:
                 return answer_topics(dispatcher, tracker, topics)
         elif about_a_role:
-            return say_not_described(dispatcher, tracker)
+            return say_not_described(dispatcher, tracker) + offer_a_person_if_failed_before(tracker)
         note_gap(tracker, tracker.get_slot("role"), None, "not_understood")
         dispatcher.utter_message(response="utter_default")
-        if failed_just_before(tracker):
-            return [FollowupAction("action_offer_handoff")]
-        return []
+        return offer_a_person_if_failed_before(tracker)
+
+
+#: What this action replies when it has no answer: twice in a row, a person is offered.
+NO_ANSWER_RESPONSES = ("utter_default", "utter_not_described")
+
+
+def offer_a_person_if_failed_before(tracker: Tracker) -> List[EventType]:
+    return [FollowupAction("action_offer_handoff")] if failed_just_before(tracker) else []
 
 
 def failed_just_before(tracker: Tracker) -> bool:
-    """The bot's reply to the message before this one was also "I didn't understand":
-    twice in a row, so a person is offered."""
+    """The bot's reply to the message before this one was also one with no answer ("I
+    didn't understand", "the description doesn't say"): twice in a row, so a person is
+    offered."""
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -159,16 +166,16 @@ def failed_just_before(tracker: Tracker) -> bool:
                 return False
         elif (users == 1 and event.get("event") == "action"
               and event.get("name") not in ("action_listen", None)):
-            return event.get("name") == "action_not_understood" and _said_default(tracker)
+            return event.get("name") == "action_not_understood" and _said_no_answer(tracker)
     return False
 
 
-def _said_default(tracker: Tracker) -> bool:
-    """The reply to the previous message was utter_default (not an answer found for it)."""
+def _said_no_answer(tracker: Tracker) -> bool:
+    """The reply to the previous message was one of NO_ANSWER_RESPONSES."""
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             users += 1
         elif users == 1 and event.get("event") == "bot":
-            return (event.get("metadata") or {}).get("utter_action") == "utter_default"
+            return (event.get("metadata") or {}).get("utter_action") in NO_ANSWER_RESPONSES
     return False

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.fallback import ActionNotUnderstood
 from actions.handoff import ActionHandoff, ActionOfferHandoff
@@ -145,3 +145,28 @@ def test_failing_once_does_not(one_role_kb, dispatcher, domain):
     tracker = _not_understood_twice()
     tracker.events = tracker.events[-1:]
     assert ActionNotUnderstood().answer(dispatcher, tracker, domain) == []
+
+
+def test_two_unclear_questions_on_a_job_page_with_no_answer_offer_a_person(one_role_kb, dispatcher, domain):
+    """On a job page an unclear question gets "the description doesn't say" rather than
+    "I didn't understand"; twice in a row, that too is a bot with no answer: a person is
+    offered."""
+    tracker = load_tracker("fallback_on_page_unclear_guess")
+    tracker.events = [
+        _user("is the office dog friendly lol", "nlu_fallback"),
+        {"event": "action", "name": "action_not_understood"},
+        _bot("The Machine Learning Engineer job description doesn't say anything about that.",
+             "utter_not_described"),
+        {"event": "action", "name": "action_listen"},
+        _user("does the team do friday drinks", "nlu_fallback"),
+    ]
+    events = ActionNotUnderstood().answer(dispatcher, tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_not_described"]
+    assert events == [SlotSet("page_role", "machine-learning-engineer"),
+                      SlotSet("role", "machine-learning-engineer"),
+                      FollowupAction("action_offer_handoff")]
+
+
+def test_one_unclear_question_on_a_job_page_does_not(one_role_kb, dispatcher, domain):
+    events = ActionNotUnderstood().answer(dispatcher, load_tracker("fallback_on_page_unclear_guess"), domain)
+    assert FollowupAction("action_offer_handoff") not in events
