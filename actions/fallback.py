@@ -15,7 +15,7 @@ from actions.context import named_in_message, page_role, role_mentions
 from actions.knowledge import knowledge_base
 from actions.not_described import say_not_described
 from actions.offloaded import OffTheEventLoop
-from actions.questions import answer_questions, asked
+from actions.questions import NOT_DESCRIBED, answer_questions, asked
 from actions.records import note_gap
 from bot import KnowledgeBaseUnavailable
 
@@ -28,6 +28,10 @@ TWO_QUESTIONS_MIN_CONFIDENCE = 0.3
 # An unclear message naming a role is answered on NLU's best intent only when it is at
 # least this likely; below it the bot says the description doesn't say.
 UNCLEAR_GUESS_MIN_CONFIDENCE = 0.15
+# An unclear message that names no role but is asked on a job page is about that page's
+# role only when NLU's best guess is a role question at least this likely: the page comes
+# with every message there, out-of-scope ones too, so it is weaker evidence than a name.
+PAGE_GUESS_MIN_CONFIDENCE = 0.3
 
 
 def ranked_topics(tracker: Tracker) -> List[Tuple[Optional[str], float]]:
@@ -79,6 +83,20 @@ def likely_question(tracker: Tracker) -> List[str]:
     return []
 
 
+def guesses_a_role_question(tracker: Tracker) -> bool:
+    """NLU's best guess below the fallback is a question about a role: one the description
+    does not cover, or one of its topics at least PAGE_GUESS_MIN_CONFIDENCE likely. On a
+    job page only such a message is taken as about the page's role; "weather?", "suo2" or
+    "what is naval engineering" (0.26 overview) there are still not understood."""
+    ranking = [i for i in tracker.latest_message.get("intent_ranking") or []
+               if i.get("name") != "nlu_fallback"]
+    if not ranking:
+        return False
+    name, confidence = ranking[0].get("name") or "", float(ranking[0].get("confidence") or 0.0)
+    return name == NOT_DESCRIBED or (topic_in(name) is not None
+                                     and confidence >= PAGE_GUESS_MIN_CONFIDENCE)
+
+
 def _top_intent(tracker: Tracker) -> Optional[str]:
     ranking = [i for i in tracker.latest_message.get("intent_ranking") or []
                if i.get("name") != "nlu_fallback"]
@@ -123,8 +141,8 @@ class ActionNotUnderstood(OffTheEventLoop, Action):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         try:
-            about_a_role = bool(role_mentions(tracker) or page_role(tracker)
-                                or named_in_message(tracker, knowledge_base()))
+            about_a_role = bool(role_mentions(tracker) or named_in_message(tracker, knowledge_base())
+                                or (page_role(tracker) and guesses_a_role_question(tracker)))
         except KnowledgeBaseUnavailable as exc:
             log.error("Knowledge base unavailable while handling a fallback: %s", exc)
             about_a_role = False

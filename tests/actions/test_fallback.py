@@ -1,6 +1,7 @@
 """action_not_understood: a role named in an unclear message still decides the reply."""
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.answer_topic import ActionAnswerTopic
@@ -115,11 +116,29 @@ def test_an_unclear_question_on_a_job_page_gets_the_best_guess_about_that_role(
 
 def test_an_unclear_question_on_a_job_page_with_no_likely_topic_is_not_described(
         one_role_kb, kb_facts, dispatcher, domain):
-    """"does the team do friday drinks" on the page, read as 0.12 skills: the
-    description doesn't say, rather than the skills list or "didn't understand"."""
+    """"does the team do friday drinks" on the page, read as 0.18 a question the
+    description does not cover and 0.18 skills: the description doesn't say, rather than
+    the skills list or "didn't understand"."""
     events = ActionNotUnderstood().answer(dispatcher, load_tracker("fallback_on_page_unclear_guess"), domain)
     (message,) = dispatcher.messages
     assert message["response"] == "utter_not_described"
     assert message["role_title"] == "Machine Learning Engineer"
     assert SlotSet("role", "machine-learning-engineer") in events
     assert not any(f.text in str(message) for f in kb_facts("skills"))
+
+
+@pytest.mark.parametrize("text,ranking", [
+    ("what is naval engineering", [("ask_overview", 0.262), ("ask_open_roles", 0.051)]),
+    ("is the pnc bank open", [("out_of_scope", 0.282), ("ask_vacancy_reason", 0.081)]),
+    ("suo2", [("inform_role", 0.143), ("greet", 0.101)]),
+])
+def test_an_unclear_message_on_a_job_page_that_is_no_likely_role_question_is_not_understood(
+        one_role_kb, dispatcher, domain, text, ranking):
+    """The page comes with every message asked there: out of scope or gibberish, with no
+    role question at least PAGE_GUESS_MIN_CONFIDENCE likely, it gets "didn't understand",
+    not the page role's overview."""
+    tracker = load_tracker("fallback_on_page_best_guess")
+    tracker.latest_message.update({"text": text, "intent_ranking": [
+        {"name": "nlu_fallback", "confidence": 0.55}] + [{"name": n, "confidence": c} for n, c in ranking]})
+    ActionNotUnderstood().answer(dispatcher, tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
