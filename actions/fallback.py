@@ -34,11 +34,16 @@ UNCLEAR_GUESS_MIN_CONFIDENCE = 0.15
 PAGE_GUESS_MIN_CONFIDENCE = 0.3
 
 
+def _ranking(tracker: Tracker) -> List[Dict[str, Any]]:
+    """NLU's intents for the latest message, most likely first, without the fallback."""
+    return [i for i in tracker.latest_message.get("intent_ranking") or []
+            if i.get("name") != "nlu_fallback"]
+
+
 def ranked_topics(tracker: Tracker) -> List[Tuple[Optional[str], float]]:
     """(topic, confidence) of NLU's two most likely intents below the fallback."""
-    ranking = [i for i in tracker.latest_message.get("intent_ranking") or []
-               if i.get("name") != "nlu_fallback"][:2]
-    return [(topic_in(i.get("name") or ""), float(i.get("confidence") or 0.0)) for i in ranking]
+    return [(topic_in(i.get("name") or ""), float(i.get("confidence") or 0.0))
+            for i in _ranking(tracker)[:2]]
 
 
 def two_questions(tracker: Tracker) -> List[str]:
@@ -88,8 +93,7 @@ def guesses_a_role_question(tracker: Tracker) -> bool:
     does not cover, or one of its topics at least PAGE_GUESS_MIN_CONFIDENCE likely. On a
     job page only such a message is taken as about the page's role; "weather?", "suo2" or
     "what is naval engineering" (0.26 overview) there are still not understood."""
-    ranking = [i for i in tracker.latest_message.get("intent_ranking") or []
-               if i.get("name") != "nlu_fallback"]
+    ranking = _ranking(tracker)
     if not ranking:
         return False
     name, confidence = ranking[0].get("name") or "", float(ranking[0].get("confidence") or 0.0)
@@ -98,8 +102,7 @@ def guesses_a_role_question(tracker: Tracker) -> bool:
 
 
 def _top_intent(tracker: Tracker) -> Optional[str]:
-    ranking = [i for i in tracker.latest_message.get("intent_ranking") or []
-               if i.get("name") != "nlu_fallback"]
+    ranking = _ranking(tracker)
     return ranking[0].get("name") if ranking else None
 
 
@@ -127,9 +130,9 @@ class ActionOutOfScope(OffTheEventLoop, Action):
 class ActionNotUnderstood(OffTheEventLoop, Action):
     """The reply to a message NLU could not classify with confidence.
 
-    A message that names a role, or is asked on a role's job page, is about that role even
-    when the rest is unclear ("what's an MLE", "ok and for the ML engineer?", "whats the
-    sallary" on the page): answer NLU's best guess if it is likely enough (see
+    A message that names a role, or is asked on a role's job page and looks like a role
+    question (`guesses_a_role_question`), is about that role even when the rest is unclear
+    ("what's an MLE", "ok and for the ML engineer?", "whats the sallary" on the page): answer NLU's best guess if it is likely enough (see
     `likely_question`), else say the description doesn't say; an occupation the knowledge
     base lacks gets "no information on that role". Any other message still gets both
     answers when it clearly asks two role questions, else is asked to be rephrased.
