@@ -161,6 +161,19 @@ def turns_from_nlu_set(path: Path, kb: KnowledgeBase) -> List[List[Turn]]:
     return conversations
 
 
+def out_of_scope_on_job_pages(path: Path, kb: KnowledgeBase) -> List[List[Turn]]:
+    """Each out-of-scope message of an NLU set asked on a job page, the roles taken in turn
+    (`declined`). The web chat sends its page with every message, so the page's role must
+    not make an unclear out-of-scope message a question about that role."""
+    from harness.nlu_sets import ROLE_MARKUP, labelled
+
+    slugs = [r.slug for r in kb.roles()]
+    texts = [ROLE_MARKUP.sub(r"\1", example) for intent, example in labelled(path)
+             if intent == "out_of_scope"]
+    return [[Turn(text, "declined", n, 0, None, slugs[n % len(slugs)])]
+            for n, text in enumerate(texts)]
+
+
 def _template(text: str) -> re.Pattern:
     """A response template of domain.yml as a regex: {slots} match anything."""
     parts = re.split(r"\{[a-z_]+\}", text)
