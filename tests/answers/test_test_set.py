@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.answer_check import Judge, out_of_scope_on_job_pages, run, turns_from_nlu_set
+from harness.answer_check import (Judge, Results, out_of_scope_on_job_pages, run,
+                                  turns_from_nlu_set)
 from harness.nlu_sets import DEV, TEST
 
 pytestmark = pytest.mark.e2e
@@ -20,11 +21,16 @@ MIN_ACCURACY = 0.91
 MAX_FALSE_ANSWER_RATE = 0.015
 
 
-def test_answers_to_the_test_set_meet_the_gate(bot, shipped):
-    conversations = turns_from_nlu_set(TEST, shipped)
-    assert len(conversations) >= 300
+def _asked(bot, shipped, conversations, at_least: int) -> Results:
+    """The live bot's answers to `conversations`, judged and printed."""
+    assert len(conversations) >= at_least
     results = run(bot.reply_text, Judge(shipped), conversations)
     print("\n" + results.summary())
+    return results
+
+
+def test_answers_to_the_test_set_meet_the_gate(bot, shipped):
+    results = _asked(bot, shipped, turns_from_nlu_set(TEST, shipped), 300)
     rate, false, total = results.rate_of("no_topic")
     print(f"questions no topic covers: {false}/{total} false answers ({rate:.1%})")
     assert results.false_answer_rate <= MAX_FALSE_ANSWER_RATE, results.summary()
@@ -38,8 +44,5 @@ MAX_FALSE_ANSWERS_ON_PAGES = 2
 
 
 def test_out_of_scope_messages_on_job_pages_get_no_role_facts(bot, shipped):
-    conversations = out_of_scope_on_job_pages(DEV, shipped)
-    assert len(conversations) >= 100
-    results = run(bot.reply_text, Judge(shipped), conversations)
-    print("\n" + results.summary())
+    results = _asked(bot, shipped, out_of_scope_on_job_pages(DEV, shipped), 100)
     assert len(results.false_answers) <= MAX_FALSE_ANSWERS_ON_PAGES, results.summary()
